@@ -1,0 +1,52 @@
+/** RFC 9457 problem details for every error the API answers; no stack trace ever leaves. */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ERRORS, problemType, RailError, type ErrorCode, type FieldError } from '../contracts/errors.js';
+import { fieldErrors } from '../rail/schema-check.js';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, errors?: FieldError[], headers?: Record<string, string>) {
+  const spec = ERRORS[code];
+  if (headers) reply.headers(headers);
+  return reply
+    .code(spec.status)
+    .type(PROBLEM_JSON)
+    .send({
+      type: problemType(code),
+      title: spec.title,
+      status: spec.status,
+      code,
+      ...(detail ? { detail } : {}),
+      instance: reply.request.url.split('?')[0],
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    });
+}
+
+const PART_PREFIX: Record<string, string> = { body: '', querystring: '/query', params: '/path', headers: '/headers' };
+
+/** Fastify's own error codes that mean "your request", mapped to the catalogue. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad_request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad_request',
+};
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof RailError) return sendProblem(reply, err.code, err.message, err.errors, err.headers);
+    if (err.validation) {
+      const prefix = PART_PREFIX[err.validationContext ?? 'body'] ?? '';
+      return sendProblem(reply, 'validation_failed', 'the request does not match its schema', fieldErrors(err.validation as never, prefix));
+    }
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (mapped) return sendProblem(reply, mapped, err.message);
+    if (err instanceof SyntaxError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return sendProblem(reply, err.statusCode === 413 ? 'payload_too_large' : err.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', err.message);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, 'internal', 'something went wrong on our side; it has been logged');
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}

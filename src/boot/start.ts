@@ -1,0 +1,101 @@
+/** Wires one bindrail process from a Config: store, keys, tools, rail, workers, reaper, HTTP. */
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp, type AppPlugin } from '../api/app.js';
+import type { Config } from '../config/settings.js';
+import { loadOrCreateSigningKey, type SigningKey } from '../proof/keys.js';
+import { Reaper } from '../queue/reaper.js';
+import { InProcessWorker } from '../queue/worker.js';
+import { RailBus } from '../rail/bus.js';
+import { DEFAULT_RAIL_OPTIONS, type RailContext } from '../rail/context.js';
+import { Rail } from '../rail/rail.js';
+import type { Store } from '../store/store.js';
+import type { ToolRegistry } from '../tools/registry.js';
+import { ensureAdminKey } from './first-start.js';
+import { makeLogger } from './logger.js';
+import { openStore } from './open-store.js';
+import { referenceTools } from './tools.js';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  store: Store;
+  rail: Rail;
+  key: SigningKey;
+  logger: Logger;
+  app?: FastifyInstance;
+  worker?: InProcessWorker;
+  reaper?: Reaper;
+  /** http://host:port once listening. */
+  url?: string;
+  /** The admin key, when this start created it. */
+  createdAdminKey?: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  registry?: ToolRegistry;
+  logger?: Logger;
+  now?: () => number;
+  random?: () => number;
+  listen?: boolean;
+  plugins?: AppPlugin[];
+  backoff?: RailContext['options']['backoff'];
+}
+
+export async function startRail(config: Readonly<Config>, opts: StartOptions = {}): Promise<Runtime> {
+  const logger = opts.logger ?? makeLogger(config.logLevel);
+  const now = opts.now ?? Date.now;
+  const store = await openStore(config.store, config.dataDir);
+  const key = loadOrCreateSigningKey(config.dataDir, now);
+  await store.write((tx) =>
+    tx.upsertSigningKey({ key_id: key.keyId, algorithm: 'ed25519', public_key: key.publicKeyRaw.toString('base64'), created_at: key.createdAt, retired_at: null }),
+  );
+  const createdAdminKey = await ensureAdminKey(store, config.dataDir, config.adminKey, now());
+  const ctx: RailContext = {
+    store,
+    registry: opts.registry ?? referenceTools(),
+    key,
+    bus: new RailBus(),
+    now,
+    random: opts.random ?? Math.random,
+    options: { ...DEFAULT_RAIL_OPTIONS, maxBatch: config.maxBatch, backoff: opts.backoff ?? DEFAULT_RAIL_OPTIONS.backoff },
+  };
+  const rail = new Rail(ctx);
+  const toolLog = {
+    info: (msg: string, fields?: Record<string, unknown>) => logger.info(fields ?? {}, msg),
+    warn: (msg: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, msg),
+  };
+  const runtime: Runtime = { config, store, rail, key, logger, createdAdminKey, close: async () => undefined };
+
+  if (config.role !== 'api') {
+    runtime.worker = new InProcessWorker(ctx, rail.attempts, {
+      concurrency: config.concurrency,
+      pollMs: config.pollMs,
+      owner: `${hostname()}:${process.pid}`,
+      log: toolLog,
+    });
+    runtime.reaper = new Reaper(rail.attempts, config.reaperIntervalMs, now, toolLog);
+    runtime.worker.start();
+    runtime.reaper.start();
+  }
+  if (config.role !== 'worker') {
+    runtime.app = await buildApp(rail, config, logger, opts.plugins);
+    if (opts.listen !== false) {
+      await runtime.app.listen({ host: config.host, port: config.port });
+      const addr = runtime.app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      runtime.url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  runtime.close = () =>
+    (closing ??= (async () => {
+      await runtime.app?.close();
+      runtime.reaper?.stop();
+      await runtime.worker?.stop();
+      await store.close();
+    })());
+  return runtime;
+}

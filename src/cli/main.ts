@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** The bindrail command: one subcommand per file in src/cli. */
+import { HttpError } from './http-client.js';
+import { serve } from './serve.js';
+import { show } from './show.js';
+import { submit } from './submit.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  serve: { run: serve, help: 'run the rail (API + workers) — see bindrail serve --help' },
+  submit: { run: submit, help: 'submit Work Order files to a running rail, --wait for results' },
+  show: { run: show, help: 'show a binding and its result contract' },
+};
+
+function usage(): string {
+  return `bindrail — execution binding rail\n\nUsage: bindrail <command> [options]\n\n${Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`)
+    .join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command: ${name}\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof HttpError) process.stderr.write(`bindrail: ${err.message}\n${JSON.stringify(err.problem.errors ?? '', null, 0)}\n`);
+    else process.stderr.write(`bindrail: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,195 @@
+/**
+ * The attempt lifecycle: claim (lease + fresh token), heartbeat, complete or fail, and the
+ * reaper that turns expired leases into failed attempts and due retries into queued work.
+ * Heartbeats and reports are batched like intake: one transaction per tick.
+ */
+import { RailError } from '../contracts/errors.js';
+import type { Progress } from '../contracts/execution-binding.js';
+import type { RailContext } from '../rail/context.js';
+import { finalizeBinding, type TerminalOutcome } from '../rail/finalize.js';
+import type { BindingRow, CommandRow, EventDraft, EventRow } from '../store/types.js';
+import { failAttempt, loadCommand, type AttemptError } from './attempt-failure.js';
+import { Batcher, type BatchResult } from './batcher.js';
+import { assertCurrentAttempt } from './fencing.js';
+import { mintTaskToken, parseTaskToken, type ParsedToken } from './task-token.js';
+
+export interface ClaimedTask {
+  binding: BindingRow;
+  command: CommandRow;
+  token: string;
+}
+
+export type Report =
+  | Extract<TerminalOutcome, { kind: 'succeeded' }>
+  | ({ kind: 'failed'; runMs: number } & AttemptError);
+
+export interface HeartbeatAnswer {
+  lease_expires_at: number;
+  cancel_requested: boolean;
+}
+
+interface TokenItem<T> {
+  token: ParsedToken;
+  tenantId?: string;
+  payload: T;
+}
+
+function parseOrThrow(token: string): ParsedToken {
+  const parsed = parseTaskToken(token);
+  if (!parsed) throw new RailError('not_found', 'no task for this token');
+  return parsed;
+}
+
+export class Attempts {
+  readonly #heartbeats: Batcher<TokenItem<Progress | undefined>, HeartbeatAnswer>;
+  readonly #reports: Batcher<TokenItem<Report>, BindingRow>;
+
+  constructor(private readonly ctx: RailContext) {
+    this.#heartbeats = new Batcher((items) => this.#flushHeartbeats(items), ctx.options.maxBatch);
+    this.#reports = new Batcher((items) => this.#flushReports(items), ctx.options.maxBatch);
+  }
+
+  /** Leases up to `limit` runnable bindings of `tools`; each gets a fresh task token. */
+  async claim(req: { tools: string[]; limit: number; owner: string; tenantId?: string }): Promise<ClaimedTask[]> {
+    const { store, bus } = this.ctx;
+    const paused = await this.pausedTools();
+    const tools = req.tools.filter((t) => !paused.has(t));
+    if (tools.length === 0 || req.limit <= 0) return [];
+    const now = this.ctx.now();
+    const { claimed, events } = await store.write(async (tx) => {
+      const claimed = await tx.claim(
+        { now, limit: Math.min(req.limit, this.ctx.options.maxBatch), leaseOwner: req.owner, tools, tenantId: req.tenantId },
+        mintTaskToken,
+      );
+      const events = await tx.appendEvents(
+        claimed.map(({ row }) => ({
+          tenant_id: row.tenant_id,
+          binding_id: row.binding_id,
+          type: 'bindrail.queue.leased' as const,
+          time: now,
+          data: { attempt: row.attempt, token_id: row.token_id, lease_expires_at: new Date(row.lease_expires_at!).toISOString(), owner: req.owner },
+        })),
+      );
+      return { claimed, events };
+    });
+    if (events.length > 0) bus.emit('events', events);
+    return Promise.all(claimed.map(async ({ row, token }) => ({ binding: row, token, command: await loadCommand(this.ctx, row) })));
+  }
+
+  async pausedTools(): Promise<Set<string>> {
+    const v = await this.ctx.store.getSwitch('paused_tools');
+    return new Set(v ? (JSON.parse(v) as string[]) : []);
+  }
+
+  /** Extends the lease of the token's attempt; 409 when the attempt is stale or cancelled. */
+  heartbeat(token: string, progress?: Progress, tenantId?: string): Promise<HeartbeatAnswer> {
+    return this.#heartbeats.add({ token: parseOrThrow(token), tenantId, payload: progress });
+  }
+
+  /** Reports the end of an attempt; resolves with the binding after the report is durable. */
+  report(token: string, report: Report, tenantId?: string): Promise<BindingRow> {
+    return this.#reports.add({ token: parseOrThrow(token), tenantId, payload: report });
+  }
+
+  async #lockCurrent(tx: Parameters<Parameters<RailContext['store']['write']>[0]>[0], item: TokenItem<unknown>) {
+    const b = await tx.lockBinding(item.token.bindingId);
+    // A token used under another tenant's key is as unknown as a forged one.
+    if (b && item.tenantId !== undefined && b.tenant_id !== item.tenantId) throw new RailError('not_found', 'no task for this token');
+    if (b?.cancel_requested && b.state === 'leased' && b.attempt === item.token.attempt) {
+      return { b, cancelled: true as const };
+    }
+    return { b: assertCurrentAttempt(b, item.token), cancelled: false as const };
+  }
+
+  async #flushHeartbeats(items: TokenItem<Progress | undefined>[]): Promise<BatchResult<HeartbeatAnswer>[]> {
+    const now = this.ctx.now();
+    const results: BatchResult<HeartbeatAnswer>[] = [];
+    const events = await this.ctx.store.write(async (tx) => {
+      const drafts: EventDraft[] = [];
+      for (const item of items) {
+        try {
+          const { b, cancelled } = await this.#lockCurrent(tx, item);
+          if (cancelled) throw new RailError('binding_cancelled', 'the binding was cancelled; stop and report');
+          const leaseExpiresAt = now + b.heartbeat_timeout_ms;
+          await tx.updateBinding(b.binding_id, {
+            lease_expires_at: leaseExpiresAt,
+            heartbeat_at: now,
+            updated_at: now,
+            ...(item.payload ? { progress: item.payload } : {}),
+          });
+          if (item.payload) {
+            drafts.push({ tenant_id: b.tenant_id, binding_id: b.binding_id, type: 'bindrail.tool.progress', time: now, data: { attempt: b.attempt, ...item.payload } });
+          }
+          results.push({ ok: true, value: { lease_expires_at: leaseExpiresAt, cancel_requested: false } });
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+      return tx.appendEvents(drafts);
+    });
+    this.#publish(events);
+    return results;
+  }
+
+  async #flushReports(items: TokenItem<Report>[]): Promise<BatchResult<BindingRow>[]> {
+    const now = this.ctx.now();
+    const results: BatchResult<BindingRow>[] = [];
+    const touched: string[] = [];
+    const events = await this.ctx.store.write(async (tx) => {
+      const drafts: EventDraft[] = [];
+      for (const item of items) {
+        try {
+          const { b, cancelled } = await this.#lockCurrent(tx, item);
+          const r = item.payload;
+          if (cancelled) {
+            drafts.push(...(await finalizeBinding(this.ctx, tx, b, await loadCommand(this.ctx, b), { kind: 'cancelled', reason: 'cancel requested', runMs: r.runMs }, now)));
+          } else if (r.kind === 'succeeded') {
+            drafts.push(...(await finalizeBinding(this.ctx, tx, b, await loadCommand(this.ctx, b), r, now)));
+          } else {
+            drafts.push(...(await failAttempt(this.ctx, tx, b, r, now, r.runMs)));
+          }
+          touched.push(b.binding_id);
+          results.push({ ok: true, value: b });
+        } catch (error) {
+          touched.push('');
+          results.push({ ok: false, error });
+        }
+      }
+      return tx.appendEvents(drafts);
+    });
+    this.#publish(events);
+    // Answer with the binding as committed.
+    return Promise.all(
+      results.map(async (r, i): Promise<BatchResult<BindingRow>> => {
+        if (!r.ok) return r;
+        const fresh = await this.ctx.store.getBinding(r.value.tenant_id, touched[i]!);
+        return { ok: true, value: fresh ?? r.value };
+      }),
+    );
+  }
+
+  /** One pass of the reaper: expired leases fail their attempt; due retries go back to the queue. */
+  async reap(limit = 500): Promise<{ expired: number; requeued: number }> {
+    const now = this.ctx.now();
+    const { events, expired, requeued } = await this.ctx.store.write(async (tx) => {
+      const drafts: EventDraft[] = [];
+      const expired = await tx.expiredLeases(now, limit);
+      for (const b of expired) {
+        const err = { code: 'lease_expired', message: `no heartbeat within ${b.heartbeat_timeout_ms} ms`, retryable: true };
+        drafts.push(...(await failAttempt(this.ctx, tx, b, err, now, now - (b.heartbeat_at ?? b.updated_at))));
+      }
+      const due = await tx.dueRetries(now, limit);
+      for (const b of due) {
+        await tx.updateBinding(b.binding_id, { state: 'queued', run_at: now, next_retry_at: null, updated_at: now });
+      }
+      return { events: await tx.appendEvents(drafts), expired: expired.length, requeued: due.length };
+    });
+    this.#publish(events);
+    if (requeued > 0) this.ctx.bus.emit('work');
+    return { expired, requeued };
+  }
+
+  #publish(events: EventRow[]): void {
+    if (events.length > 0) this.ctx.bus.emit('events', events);
+  }
+}

@@ -1,0 +1,120 @@
+/** The embedded store: SQLite in WAL mode, one write connection (serialised) and one read connection. */
+import type { MerkleFrontier } from '../../proof/merkle.js';
+import { Mutex } from '../mutex.js';
+import type { Store, StoreTx } from '../store.js';
+import * as admin from './admin.js';
+import * as bindings from './bindings.js';
+import * as events from './events.js';
+import * as exceptions from './exceptions.js';
+import * as ledger from './ledger.js';
+import { migrateSqlite } from './migrate.js';
+import { openSqlite, statementCache, type Db, type Prepare } from './open.js';
+import * as results from './results.js';
+import * as workOrders from './work-orders.js';
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly #writeDb: Db;
+  readonly #readDb: Db;
+  readonly #w: Prepare;
+  readonly #r: Prepare;
+  readonly #mutex = new Mutex();
+  /** Right edge of the Merkle tree, cached between transactions; dropped on rollback. */
+  #frontier: MerkleFrontier | undefined;
+  readonly #tx: StoreTx;
+
+  constructor(readonly path: string) {
+    this.#writeDb = openSqlite(path);
+    migrateSqlite(this.#writeDb);
+    this.#readDb = openSqlite(path);
+    this.#w = statementCache(this.#writeDb);
+    this.#r = statementCache(this.#readDb);
+    this.#tx = this.#makeTx();
+  }
+
+  async migrate(): Promise<void> {
+    migrateSqlite(this.#writeDb);
+  }
+
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#mutex.run(async () => {
+      this.#writeDb.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#tx);
+        this.#writeDb.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.#writeDb.inTransaction) this.#writeDb.exec('ROLLBACK');
+        this.#frontier = undefined;
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#mutex.run(async () => {
+      this.#readDb.close();
+      this.#writeDb.close();
+    });
+  }
+
+  /** The raw write connection, for tests that tamper with rows and for `ledger verify`. */
+  get database(): Db {
+    return this.#writeDb;
+  }
+
+  #makeTx(): StoreTx {
+    const w = this.#w;
+    return {
+      ensureTenant: async (id, name, now) => admin.ensureTenant(w, id, name, now),
+      findWorkOrderByKey: async (tenant, key) => workOrders.findWorkOrderByKey(w, tenant, key),
+      insertWorkOrder: async (row) => workOrders.insertWorkOrder(w, row),
+      insertBinding: async (row) => bindings.insertBinding(w, row),
+      insertCommand: async (row) => workOrders.insertCommand(w, row),
+      lockBinding: async (id) => bindings.lockBinding(w, id),
+      updateBinding: async (id, patch) => bindings.updateBinding(w, id, patch),
+      appendEvents: async (drafts) => events.appendEvents(w, drafts),
+      appendLedger: async (drafts) => {
+        this.#frontier ??= await ledger.loadFrontier(w);
+        return ledger.appendLedger(w, this.#frontier, drafts);
+      },
+      insertReceipts: async (rows) => results.insertReceipts(w, rows),
+      insertResult: async (row) => results.insertResult(w, row),
+      insertAttestation: async (row) => results.insertAttestation(w, row),
+      insertException: async (row) => exceptions.insertException(w, row),
+      resolveException: async (id, by, now) => exceptions.resolveException(w, id, by, now),
+      openExceptionFor: async (id) => exceptions.openExceptionFor(w, id),
+      claim: async (req, mint) => bindings.claim(w, req, mint),
+      expiredLeases: async (now, limit) => bindings.expiredLeases(w, now, limit),
+      dueRetries: async (now, limit) => bindings.dueRetries(w, now, limit),
+      insertCheckpoint: async (row) => ledger.insertCheckpoint(w, row),
+      upsertSigningKey: async (row) => ledger.upsertSigningKey(w, row),
+      insertApiKey: async (row) => admin.insertApiKey(w, row),
+      countApiKeys: async () => admin.countApiKeys(w),
+      setSwitch: async (name, value, now) => admin.setSwitch(w, name, value, now),
+    };
+  }
+
+  // Reads: the read connection sees only committed transactions (WAL snapshot).
+  getWorkOrder = async (t: string, id: string) => workOrders.getWorkOrder(this.#r, t, id);
+  getBinding = async (t: string, id: string) => bindings.getBinding(this.#r, t, id);
+  listBindings = async (t: string, f: Parameters<Store['listBindings']>[1]) => bindings.listBindings(this.#r, t, f);
+  getCommand = async (t: string, id: string) => workOrders.getCommand(this.#r, t, id);
+  getResult = async (t: string, id: string) => results.getResult(this.#r, t, id);
+  listEvents = async (t: string, o: Parameters<Store['listEvents']>[1]) => events.listEvents(this.#r, t, o);
+  listReceipts = async (t: string, id: string) => results.listReceipts(this.#r, t, id);
+  getReceipt = async (t: string, id: string) => results.getReceipt(this.#r, t, id);
+  getAttestation = async (t: string, id: string) => results.getAttestation(this.#r, t, id);
+  getException = async (t: string, id: string) => exceptions.getException(this.#r, t, id);
+  listExceptions = async (t: string, o: Parameters<Store['listExceptions']>[1]) => exceptions.listExceptions(this.#r, t, o);
+  getLedgerEntry = async (seq: number) => ledger.getLedgerEntry(this.#r, seq);
+  findLedgerEntry = async (id: string, kind: string) => ledger.findLedgerEntry(this.#r, id, kind);
+  ledgerSize = async () => ledger.ledgerSize(this.#r);
+  ledgerNodes = async (coords: Parameters<Store['ledgerNodes']>[0]) => ledger.ledgerNodes(this.#r, coords);
+  latestCheckpoint = async () => ledger.latestCheckpoint(this.#r);
+  listCheckpoints = async (o: Parameters<Store['listCheckpoints']>[0]) => ledger.listCheckpoints(this.#r, o);
+  listSigningKeys = async () => ledger.listSigningKeys(this.#r);
+  queueCounts = async (t?: string) => bindings.queueCounts(this.#r, t);
+  findApiKeyByHash = async (h: string) => admin.findApiKeyByHash(this.#r, h);
+  getSwitch = async (name: string) => admin.getSwitch(this.#r, name);
+}

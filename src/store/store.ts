@@ -1,0 +1,115 @@
+/**
+ * The Store: the only way the rail touches durable state. Two implementations (SQLite,
+ * PostgreSQL) pass one conformance suite. Reads are tenant-scoped here, not only in routes.
+ */
+import type { MintedToken } from '../queue/task-token.js';
+import type {
+  AttestationRow,
+  BindingFilter,
+  BindingPatch,
+  BindingRow,
+  ClaimRequest,
+  CommandRow,
+  EventDraft,
+  EventRow,
+  ExceptionRow,
+  LedgerDraft,
+  LedgerRow,
+  QueueCounts,
+  ReceiptRow,
+  ResultRow,
+  SigningKeyRow,
+  WorkOrderRow,
+} from './types.js';
+
+export interface NodeCoord {
+  level: number;
+  index: number;
+}
+
+export interface ApiKeyRow {
+  key_id: string;
+  tenant_id: string;
+  key_hash: string;
+  name: string;
+  scopes: string[];
+  tools: string[] | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface CheckpointRow {
+  tree_size: number;
+  root_hash: string;
+  timestamp: string;
+  key_id: string;
+  signature: string;
+  note: string;
+}
+
+/** Reads. Those that take a tenantId never return another tenant's rows. */
+export interface StoreReader {
+  getWorkOrder(tenantId: string, workOrderId: string): Promise<WorkOrderRow | undefined>;
+  getBinding(tenantId: string, bindingId: string): Promise<BindingRow | undefined>;
+  listBindings(tenantId: string, filter: BindingFilter): Promise<BindingRow[]>;
+  getCommand(tenantId: string, bindingId: string): Promise<CommandRow | undefined>;
+  getResult(tenantId: string, bindingId: string): Promise<ResultRow | undefined>;
+  listEvents(tenantId: string, opts: { bindingId?: string; after?: number; limit: number }): Promise<EventRow[]>;
+  listReceipts(tenantId: string, bindingId: string): Promise<ReceiptRow[]>;
+  getReceipt(tenantId: string, receiptId: string): Promise<ReceiptRow | undefined>;
+  getAttestation(tenantId: string, bindingId: string): Promise<AttestationRow | undefined>;
+  getException(tenantId: string, exceptionId: string): Promise<ExceptionRow | undefined>;
+  listExceptions(tenantId: string, opts: { status?: 'open' | 'resolved'; limit: number }): Promise<ExceptionRow[]>;
+  /** Public: the ledger reveals digests, never payloads. */
+  getLedgerEntry(seq: number): Promise<LedgerRow | undefined>;
+  findLedgerEntry(bindingId: string, kind: LedgerRow['kind']): Promise<LedgerRow | undefined>;
+  ledgerSize(): Promise<number>;
+  /** Hashes of complete subtrees, in the order asked. */
+  ledgerNodes(coords: NodeCoord[]): Promise<Buffer[]>;
+  latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  listCheckpoints(opts: { after?: number; limit: number }): Promise<CheckpointRow[]>;
+  listSigningKeys(): Promise<SigningKeyRow[]>;
+  queueCounts(tenantId?: string): Promise<QueueCounts[]>;
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRow | undefined>;
+  getSwitch(name: string): Promise<string | undefined>;
+}
+
+/** Writes inside one transaction. Nothing here is visible to others until the transaction commits. */
+export interface StoreTx {
+  ensureTenant(tenantId: string, name: string, now: number): Promise<void>;
+  findWorkOrderByKey(tenantId: string, idempotencyKey: string): Promise<{ work_order: WorkOrderRow; binding_id: string } | undefined>;
+  insertWorkOrder(row: WorkOrderRow): Promise<void>;
+  insertBinding(row: BindingRow): Promise<void>;
+  insertCommand(row: CommandRow): Promise<void>;
+  /** The binding as it is now, locked for the rest of the transaction. No tenant filter: internal use. */
+  lockBinding(bindingId: string): Promise<BindingRow | undefined>;
+  updateBinding(bindingId: string, patch: BindingPatch): Promise<void>;
+  /** Assigns each event its per-binding seq and global cursor. */
+  appendEvents(drafts: EventDraft[]): Promise<EventRow[]>;
+  /** Assigns contiguous seqs, hashes each leaf (RFC 9162) and stores the completed subtree nodes. */
+  appendLedger(drafts: LedgerDraft[]): Promise<LedgerRow[]>;
+  insertReceipts(rows: ReceiptRow[]): Promise<void>;
+  insertResult(row: ResultRow): Promise<void>;
+  insertAttestation(row: AttestationRow): Promise<void>;
+  insertException(row: ExceptionRow): Promise<void>;
+  resolveException(exceptionId: string, resolvedBy: string, now: number): Promise<void>;
+  openExceptionFor(bindingId: string): Promise<ExceptionRow | undefined>;
+  /** Leases up to `limit` runnable bindings, minting a fresh task token for each. */
+  claim(req: ClaimRequest, mint: (bindingId: string, attempt: number) => MintedToken): Promise<{ row: BindingRow; token: string }[]>;
+  expiredLeases(now: number, limit: number): Promise<BindingRow[]>;
+  dueRetries(now: number, limit: number): Promise<BindingRow[]>;
+  insertCheckpoint(row: CheckpointRow): Promise<void>;
+  upsertSigningKey(row: SigningKeyRow): Promise<void>;
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  countApiKeys(): Promise<number>;
+  setSwitch(name: string, value: string, now: number): Promise<void>;
+}
+
+export interface Store extends StoreReader {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  /** Runs `fn` in one transaction; commits if it resolves, rolls back if it throws. */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
