@@ -6,14 +6,18 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/settings.js';
 import type { Rail } from '../rail/rail.js';
 import { installAuth } from './auth.js';
+import { openapiFinish, openapiTransform } from './openapi.js';
 import { installProblemHandlers } from './problems.js';
 import { bindingRoutes } from './routes/bindings.js';
+import { contractRoutes } from './routes/contracts.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { healthRoutes } from './routes/health.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { toolRoutes } from './routes/tools.js';
 import { workOrderRoutes } from './routes/work-orders.js';
 import { installValidation } from './validation.js';
 import { VERSION } from '../version.js';
+import { mcpRoutes } from '../mcp/http.js';
 
 export type AppPlugin = (app: FastifyInstance) => Promise<void>;
 
@@ -41,13 +45,18 @@ export async function buildApp(rail: Rail, config: Pick<Config, 'bodyLimit'>, lo
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer br_…' } } },
       security: [{ apiKey: [] }],
     },
+    transform: openapiTransform as never,
+    transformObject: openapiFinish as never,
   });
-  app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { scope: 'public' }, schema: { summary: 'This OpenAPI 3.1 document', tags: ['discovery'] } }, async () => app.swagger());
   await app.register(healthRoutes(rail, VERSION));
   await app.register(workOrderRoutes(rail));
   await app.register(bindingRoutes(rail));
   await app.register(receiptRoutes(rail));
   await app.register(toolRoutes(rail));
+  await app.register(contractRoutes());
+  await app.register(discoveryRoutes(rail, VERSION));
+  await app.register(mcpRoutes());
   for (const plugin of extra) await app.register(plugin);
   return base;
 }

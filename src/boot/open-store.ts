@@ -6,7 +6,9 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 export async function openStore(spec: string, dataDir: string): Promise<Store> {
   if (spec === 'sqlite') return new SqliteStore(join(dataDir, 'rail.db'));
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    throw new Error('the PostgreSQL store arrives with the scale-out work; use --store sqlite for now');
+    // Loaded only when asked for, so an embedded (SQLite) process never loads pg.
+    const { PostgresStore } = await import('../store/postgres/postgres-store.js');
+    return PostgresStore.connect(spec);
   }
   return new SqliteStore(spec);
 }

@@ -1,9 +1,10 @@
 /** Wires one bindrail process from a Config: store, keys, tools, rail, workers, reaper, HTTP. */
-import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, type AppPlugin } from '../api/app.js';
 import type { Config } from '../config/settings.js';
+import { CallbackDispatcher } from '../delivery/callback-dispatcher.js';
+import type { HostLookup } from '../delivery/ssrf.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../proof/keys.js';
 import { Reaper } from '../queue/reaper.js';
 import { InProcessWorker } from '../queue/worker.js';
@@ -13,6 +14,8 @@ import { Rail } from '../rail/rail.js';
 import type { Store } from '../store/store.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import { ensureAdminKey } from './first-start.js';
+import { loadToolModules } from './load-tools.js';
+import { workerIdentity } from './worker-identity.js';
 import { makeLogger } from './logger.js';
 import { openStore } from './open-store.js';
 import { referenceTools } from './tools.js';
@@ -26,6 +29,7 @@ export interface Runtime {
   app?: FastifyInstance;
   worker?: InProcessWorker;
   reaper?: Reaper;
+  callbacks?: CallbackDispatcher;
   /** http://host:port once listening. */
   url?: string;
   /** The admin key, when this start created it. */
@@ -41,6 +45,8 @@ export interface StartOptions {
   listen?: boolean;
   plugins?: AppPlugin[];
   backoff?: RailContext['options']['backoff'];
+  /** DNS for the callback SSRF guard (tests resolve names without a network). */
+  lookup?: HostLookup;
 }
 
 export async function startRail(config: Readonly<Config>, opts: StartOptions = {}): Promise<Runtime> {
@@ -52,14 +58,24 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
     tx.upsertSigningKey({ key_id: key.keyId, algorithm: 'ed25519', public_key: key.publicKeyRaw.toString('base64'), created_at: key.createdAt, retired_at: null }),
   );
   const createdAdminKey = await ensureAdminKey(store, config.dataDir, config.adminKey, now());
+  const registry = opts.registry ?? referenceTools();
+  await loadToolModules(registry, config.tools);
   const ctx: RailContext = {
     store,
-    registry: opts.registry ?? referenceTools(),
+    registry,
     key,
     bus: new RailBus(),
     now,
     random: opts.random ?? Math.random,
-    options: { ...DEFAULT_RAIL_OPTIONS, maxBatch: config.maxBatch, backoff: opts.backoff ?? DEFAULT_RAIL_OPTIONS.backoff },
+    options: {
+      ...DEFAULT_RAIL_OPTIONS,
+      maxBatch: config.maxBatch,
+      backoff: opts.backoff ?? DEFAULT_RAIL_OPTIONS.backoff,
+      allowPrivateCallbacks: config.allowPrivateCallbacks,
+      callbackBackoff: config.callbackBackoff,
+      callbackTimeoutMs: config.callbackTimeoutMs,
+    },
+    lookup: opts.lookup,
   };
   const rail = new Rail(ctx);
   const toolLog = {
@@ -69,15 +85,26 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
   const runtime: Runtime = { config, store, rail, key, logger, createdAdminKey, close: async () => undefined };
 
   if (config.role !== 'api') {
+    const identity = workerIdentity(config.dataDir);
+    if (identity.recoverOrphans) {
+      const recovered = await rail.attempts.recoverOrphans(identity.owner);
+      if (recovered > 0) logger.warn({ recovered, owner: identity.owner }, 'failed the attempts this worker held before it restarted');
+    }
     runtime.worker = new InProcessWorker(ctx, rail.attempts, {
       concurrency: config.concurrency,
       pollMs: config.pollMs,
-      owner: `${hostname()}:${process.pid}`,
+      owner: identity.owner,
       log: toolLog,
     });
     runtime.reaper = new Reaper(rail.attempts, config.reaperIntervalMs, now, toolLog);
+    // Work committed by other processes sharing the database wakes this process's worker too.
+    if (store.dialect === 'postgres') store.onWork?.(() => ctx.bus.emit('work'));
     runtime.worker.start();
     runtime.reaper.start();
+    if (identity.recoverOrphans) await store.write((tx) => tx.releaseCallbackLeases(identity.owner));
+    runtime.callbacks = new CallbackDispatcher(ctx, { owner: identity.owner, pollMs: config.pollMs, concurrency: config.concurrency, log: toolLog });
+    runtime.callbacks.start();
+    ctx.loops = { reaper: runtime.reaper, callbacks: runtime.callbacks };
   }
   if (config.role !== 'worker') {
     runtime.app = await buildApp(rail, config, logger, opts.plugins);
@@ -95,6 +122,7 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
       await runtime.app?.close();
       runtime.reaper?.stop();
       await runtime.worker?.stop();
+      await runtime.callbacks?.stop();
       await store.close();
     })());
   return runtime;

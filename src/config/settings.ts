@@ -25,10 +25,12 @@ export interface Config {
   logLevel: string;
   allowPrivateCallbacks: boolean;
   callbackBackoff: number[];
+  callbackTimeoutMs: number;
   checkpointEvery: number;
   checkpointIntervalMs: number;
   adminKey: string;
   origin: string;
+  tools: string;
 }
 
 export const SETTINGS: Setting[] = [
@@ -45,8 +47,10 @@ export const SETTINGS: Setting[] = [
   { key: 'logLevel', flag: '--log-level', env: 'BINDRAIL_LOG_LEVEL', kind: 'string', default: 'info', help: 'pino level: fatal…trace, or silent' },
   { key: 'allowPrivateCallbacks', flag: '--allow-private-callbacks', env: 'BINDRAIL_ALLOW_PRIVATE_CALLBACKS', kind: 'bool', default: 'false', help: 'let callbacks and remote tools reach loopback/private addresses' },
   { key: 'callbackBackoff', flag: '--callback-backoff', env: 'BINDRAIL_CALLBACK_BACKOFF', kind: 'durations', default: '1s,5s,30s,2m,10m,1h', help: 'callback retry schedule (plain numbers are ms)' },
+  { key: 'callbackTimeoutMs', flag: '--callback-timeout-ms', env: 'BINDRAIL_CALLBACK_TIMEOUT_MS', kind: 'int', default: '10000', help: 'how long one callback try may take' },
   { key: 'checkpointEvery', flag: '--checkpoint-every', env: 'BINDRAIL_CHECKPOINT_EVERY', kind: 'int', default: '1000', help: 'sign a ledger checkpoint at least every N leaves' },
   { key: 'checkpointIntervalMs', flag: '--checkpoint-interval-ms', env: 'BINDRAIL_CHECKPOINT_INTERVAL_MS', kind: 'int', default: '5000', help: '…and at least every T ms while leaves arrive' },
   { key: 'adminKey', flag: '--admin-key', env: 'BINDRAIL_ADMIN_KEY', kind: 'string', default: '', help: 'on first start: use this value as the admin API key' },
+  { key: 'tools', flag: '--tools', env: 'BINDRAIL_TOOLS', kind: 'string', default: '', help: 'comma-separated modules whose exported defineTool() tools run in this process too' },
   { key: 'origin', flag: '--origin', env: 'BINDRAIL_ORIGIN', kind: 'string', default: 'bindrail.local/ledger', help: 'the ledger origin line of signed checkpoints' },
 ];

@@ -37,6 +37,7 @@ export const ERRORS = {
   tool_input_invalid: { status: 400, title: 'The inputs break the operation\'s input schema', nextAction: 'repair_inputs', retryable: false },
   tool_error: { status: 500, title: 'The tool failed', nextAction: 'replay', retryable: true },
   lease_expired: { status: 500, title: 'The lease expired before the tool reported', nextAction: 'replay', retryable: true },
+  worker_restarted: { status: 500, title: 'The worker running the attempt restarted', nextAction: 'replay', retryable: true },
   tool_unavailable: { status: 500, title: 'The tool is no longer registered', nextAction: 'contact_tool_owner', retryable: false },
   deadline_exceeded: { status: 500, title: 'The deadline passed before the work finished', nextAction: 'replay', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;

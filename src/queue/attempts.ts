@@ -7,6 +7,7 @@ import { RailError } from '../contracts/errors.js';
 import type { Progress } from '../contracts/execution-binding.js';
 import type { RailContext } from '../rail/context.js';
 import { finalizeBinding, type TerminalOutcome } from '../rail/finalize.js';
+import type { StoreTx } from '../store/store.js';
 import type { BindingRow, CommandRow, EventDraft, EventRow } from '../store/types.js';
 import { failAttempt, loadCommand, type AttemptError } from './attempt-failure.js';
 import { Batcher, type BatchResult } from './batcher.js';
@@ -82,23 +83,31 @@ export class Attempts {
   }
 
   /** Extends the lease of the token's attempt; 409 when the attempt is stale or cancelled. */
-  heartbeat(token: string, progress?: Progress, tenantId?: string): Promise<HeartbeatAnswer> {
+  async heartbeat(token: string, progress?: Progress, tenantId?: string): Promise<HeartbeatAnswer> {
     return this.#heartbeats.add({ token: parseOrThrow(token), tenantId, payload: progress });
   }
 
   /** Reports the end of an attempt; resolves with the binding after the report is durable. */
-  report(token: string, report: Report, tenantId?: string): Promise<BindingRow> {
+  async report(token: string, report: Report, tenantId?: string): Promise<BindingRow> {
     return this.#reports.add({ token: parseOrThrow(token), tenantId, payload: report });
   }
 
-  async #lockCurrent(tx: Parameters<Parameters<RailContext['store']['write']>[0]>[0], item: TokenItem<unknown>) {
+  /**
+   * Locks the token's binding and checks the token is current. A lease that has already expired
+   * is failed here, exactly as the reaper would fail it, so the answer never depends on which runs first.
+   */
+  async #lockCurrent(tx: StoreTx, item: TokenItem<unknown>, now: number, drafts: EventDraft[]): Promise<{ b: BindingRow; cancelled: boolean }> {
     const b = await tx.lockBinding(item.token.bindingId);
     // A token used under another tenant's key is as unknown as a forged one.
     if (b && item.tenantId !== undefined && b.tenant_id !== item.tenantId) throw new RailError('not_found', 'no task for this token');
-    if (b?.cancel_requested && b.state === 'leased' && b.attempt === item.token.attempt) {
-      return { b, cancelled: true as const };
+    if (b?.cancel_requested && b.state === 'leased' && b.attempt === item.token.attempt) return { b, cancelled: true };
+    const current = assertCurrentAttempt(b, item.token);
+    if (current.lease_expires_at !== null && current.lease_expires_at < now) {
+      const err = { code: 'lease_expired', message: `no heartbeat within ${current.heartbeat_timeout_ms} ms`, retryable: true };
+      drafts.push(...(await failAttempt(this.ctx, tx, current, err, now, now - (current.heartbeat_at ?? current.updated_at))));
+      throw new RailError('stale_task_token', `the lease of attempt ${current.attempt} expired before this arrived`);
     }
-    return { b: assertCurrentAttempt(b, item.token), cancelled: false as const };
+    return { b: current, cancelled: false };
   }
 
   async #flushHeartbeats(items: TokenItem<Progress | undefined>[]): Promise<BatchResult<HeartbeatAnswer>[]> {
@@ -108,7 +117,7 @@ export class Attempts {
       const drafts: EventDraft[] = [];
       for (const item of items) {
         try {
-          const { b, cancelled } = await this.#lockCurrent(tx, item);
+          const { b, cancelled } = await this.#lockCurrent(tx, item, now, drafts);
           if (cancelled) throw new RailError('binding_cancelled', 'the binding was cancelled; stop and report');
           const leaseExpiresAt = now + b.heartbeat_timeout_ms;
           await tx.updateBinding(b.binding_id, {
@@ -139,7 +148,7 @@ export class Attempts {
       const drafts: EventDraft[] = [];
       for (const item of items) {
         try {
-          const { b, cancelled } = await this.#lockCurrent(tx, item);
+          const { b, cancelled } = await this.#lockCurrent(tx, item, now, drafts);
           const r = item.payload;
           if (cancelled) {
             drafts.push(...(await finalizeBinding(this.ctx, tx, b, await loadCommand(this.ctx, b), { kind: 'cancelled', reason: 'cancel requested', runMs: r.runMs }, now)));
@@ -187,6 +196,26 @@ export class Attempts {
     this.#publish(events);
     if (requeued > 0) this.ctx.bus.emit('work');
     return { expired, requeued };
+  }
+
+  /**
+   * A worker that restarts under the same id fails the attempts it held when it died, at once,
+   * instead of leaving them to wait out their leases.
+   */
+  async recoverOrphans(owner: string): Promise<number> {
+    const now = this.ctx.now();
+    const { events, count } = await this.ctx.store.write(async (tx) => {
+      const orphans = await tx.leasedBy(owner, 100_000);
+      const drafts: EventDraft[] = [];
+      for (const b of orphans) {
+        const err = { code: 'worker_restarted', message: `worker ${owner} restarted while running attempt ${b.attempt}`, retryable: true };
+        drafts.push(...(await failAttempt(this.ctx, tx, b, err, now, now - (b.heartbeat_at ?? b.updated_at))));
+      }
+      return { events: await tx.appendEvents(drafts), count: orphans.length };
+    });
+    this.#publish(events);
+    if (count > 0) this.ctx.bus.emit('work');
+    return count;
   }
 
   #publish(events: EventRow[]): void {

@@ -5,6 +5,7 @@
 import type { EvidenceReview, NextAction, TerminalState } from '../contracts/common.js';
 import { suggestedNextAction } from '../contracts/errors.js';
 import type { Receipt, ReceiptRef, UsageReceiptBody } from '../contracts/receipt.js';
+import { enqueueCallback } from '../delivery/enqueue.js';
 import { buildStatement, signStatement } from '../proof/attestation.js';
 import { digestJson } from '../proof/canonical.js';
 import type { SigningKey } from '../proof/keys.js';
@@ -190,6 +191,7 @@ export async function finalizeBinding(
   await tx.insertReceipts(receipts);
   if (exception) await tx.insertException(exception);
   await tx.insertResult({ tenant_id: b.tenant_id, binding_id: b.binding_id, status, output_digest: outputDigest, body, created_at: now });
+  if (cmd.body.return.callback_url) await enqueueCallback(tx, b, cmd.body.return.callback_url, body, now);
   await tx.updateBinding(b.binding_id, {
     state: status,
     lease_expires_at: null,

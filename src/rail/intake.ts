@@ -6,6 +6,7 @@
 import { RailError } from '../contracts/errors.js';
 import type { ToolCommand } from '../contracts/tool-command.js';
 import type { WorkOrderRequest } from '../contracts/work-order.js';
+import { checkCallbackUrl } from '../delivery/ssrf.js';
 import { digestJson } from '../proof/canonical.js';
 import { Batcher, type BatchResult } from '../queue/batcher.js';
 import type { StoreTx } from '../store/store.js';
@@ -166,7 +167,7 @@ export class Intake {
   }
 
   /** Validates, routes and queues a Work Order; resolves once it is durable. */
-  submit(tenantId: string, request: WorkOrderRequest, opts: { idempotencyKey?: string; allowedTools?: readonly string[] } = {}): Promise<Accepted> {
+  async submit(tenantId: string, request: WorkOrderRequest, opts: { idempotencyKey?: string; allowedTools?: readonly string[] } = {}): Promise<Accepted> {
     const key = opts.idempotencyKey ?? request.idempotency_key ?? null;
     if (opts.idempotencyKey && request.idempotency_key && opts.idempotencyKey !== request.idempotency_key) {
       throw new RailError('validation_failed', 'the Idempotency-Key header and the body disagree', [
@@ -174,6 +175,8 @@ export class Intake {
       ]);
     }
     const r = checkWorkOrder(this.ctx, request, opts.allowedTools);
+    const callbackUrl = request.return?.callback_url;
+    if (callbackUrl) await checkCallbackUrl(callbackUrl, { allowPrivate: this.ctx.options.allowPrivateCallbacks, lookup: this.ctx.lookup });
     return this.#batcher.add({ tenantId, request, idempotencyKey: key, digest: requestDigest(request), route: r });
   }
 

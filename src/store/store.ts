@@ -5,22 +5,30 @@
 import type { MintedToken } from '../queue/task-token.js';
 import type {
   AttestationRow,
+  AuditDraft,
+  AuditRow,
   BindingFilter,
   BindingPatch,
   BindingRow,
+  CallbackAttemptRow,
+  CallbackDeliveryPatch,
+  CallbackDeliveryRow,
   ClaimRequest,
   CommandRow,
   EventDraft,
   EventRow,
   ExceptionRow,
+  LeaseHolder,
   LedgerDraft,
   LedgerRow,
   QueueCounts,
   ReceiptRow,
   ResultRow,
   SigningKeyRow,
+  WebhookSecretRow,
   WorkOrderRow,
 } from './types.js';
+import type { CallbackState } from '../contracts/result-contract.js';
 
 export interface NodeCoord {
   level: number;
@@ -59,7 +67,10 @@ export interface StoreReader {
   getReceipt(tenantId: string, receiptId: string): Promise<ReceiptRow | undefined>;
   getAttestation(tenantId: string, bindingId: string): Promise<AttestationRow | undefined>;
   getException(tenantId: string, exceptionId: string): Promise<ExceptionRow | undefined>;
-  listExceptions(tenantId: string, opts: { status?: 'open' | 'resolved'; limit: number }): Promise<ExceptionRow[]>;
+  listExceptions(
+    tenantId: string,
+    opts: { status?: 'open' | 'resolved'; limit: number; after?: { status: 'open' | 'resolved'; exceptionId: string } },
+  ): Promise<ExceptionRow[]>;
   /** Public: the ledger reveals digests, never payloads. */
   getLedgerEntry(seq: number): Promise<LedgerRow | undefined>;
   findLedgerEntry(bindingId: string, kind: LedgerRow['kind']): Promise<LedgerRow | undefined>;
@@ -72,6 +83,19 @@ export interface StoreReader {
   queueCounts(tenantId?: string): Promise<QueueCounts[]>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRow | undefined>;
   getSwitch(name: string): Promise<string | undefined>;
+  // Delivery and operations (migration 002).
+  getCallbackDelivery(tenantId: string, bindingId: string): Promise<CallbackDeliveryRow | undefined>;
+  listCallbackAttempts(tenantId: string, bindingId: string): Promise<CallbackAttemptRow[]>;
+  listCallbackDeliveries(tenantId: string, opts: { state: CallbackDeliveryRow['state']; limit: number }): Promise<CallbackDeliveryRow[]>;
+  callbackCounts(tenantId?: string): Promise<{ state: CallbackDeliveryRow['state']; count: number }[]>;
+  getWebhookSecret(tenantId: string): Promise<WebhookSecretRow | undefined>;
+  /** Newest first; no tenant = every tenant's rows. */
+  listAudit(tenantId: string | undefined, opts: { before?: number; limit: number }): Promise<AuditRow[]>;
+  leaseHolders(tenantId?: string): Promise<LeaseHolder[]>;
+  oldestQueued(tenantId?: string): Promise<{ binding_id: string; run_at: number } | undefined>;
+  /** Bindings finished at or after `since`, counted by final state. */
+  completionsSince(tenantId: string | undefined, since: number): Promise<{ state: BindingRow['state']; count: number }[]>;
+  stuckCandidates(tenantId: string, opts: { queuedBefore: number; retryWaitBefore: number; limit: number }): Promise<BindingRow[]>;
 }
 
 /** Writes inside one transaction. Nothing here is visible to others until the transaction commits. */
@@ -97,12 +121,29 @@ export interface StoreTx {
   /** Leases up to `limit` runnable bindings, minting a fresh task token for each. */
   claim(req: ClaimRequest, mint: (bindingId: string, attempt: number) => MintedToken): Promise<{ row: BindingRow; token: string }[]>;
   expiredLeases(now: number, limit: number): Promise<BindingRow[]>;
+  /** Leased bindings held by `owner` (a worker's stable id): after its restart they are orphans. */
+  leasedBy(owner: string, limit: number): Promise<BindingRow[]>;
   dueRetries(now: number, limit: number): Promise<BindingRow[]>;
   insertCheckpoint(row: CheckpointRow): Promise<void>;
   upsertSigningKey(row: SigningKeyRow): Promise<void>;
   insertApiKey(row: ApiKeyRow): Promise<void>;
   countApiKeys(): Promise<number>;
   setSwitch(name: string, value: string, now: number): Promise<void>;
+  getSwitch(name: string): Promise<string | undefined>;
+  // Delivery and operations (migration 002).
+  insertCallbackDelivery(row: CallbackDeliveryRow): Promise<void>;
+  /** Leases up to `limit` due pending deliveries for `leaseMs`. */
+  claimCallbackDeliveries(req: { now: number; limit: number; owner: string; leaseMs: number }): Promise<CallbackDeliveryRow[]>;
+  /** Frees the leases a restarted process held before it died. */
+  releaseCallbackLeases(owner: string): Promise<number>;
+  lockCallbackDelivery(bindingId: string): Promise<CallbackDeliveryRow | undefined>;
+  updateCallbackDelivery(bindingId: string, patch: CallbackDeliveryPatch): Promise<void>;
+  insertCallbackAttempts(rows: CallbackAttemptRow[]): Promise<void>;
+  /** Keeps the stored result contract's `callback` state and attempts current. */
+  setResultCallback(bindingId: string, callback: { state: CallbackState; attempts: number }): Promise<void>;
+  getWebhookSecret(tenantId: string): Promise<WebhookSecretRow | undefined>;
+  upsertWebhookSecret(row: WebhookSecretRow): Promise<void>;
+  insertAudit(row: AuditDraft): Promise<number>;
 }
 
 export interface Store extends StoreReader {
@@ -111,5 +152,10 @@ export interface Store extends StoreReader {
   migrate(): Promise<void>;
   /** Runs `fn` in one transaction; commits if it resolves, rolls back if it throws. */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `cb` when any process commits runnable work (PostgreSQL: LISTEN/NOTIFY); returns the
+   * unsubscribe. Absent where one process owns the store (SQLite: the in-process bus suffices).
+   */
+  onWork?(cb: () => void): () => void;
   close(): Promise<void>;
 }

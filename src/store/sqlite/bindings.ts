@@ -120,6 +120,11 @@ export function expiredLeases(p: Prepare, now: number, limit: number): BindingRo
   return rows.map(bindingFromRow);
 }
 
+export function leasedBy(p: Prepare, owner: string, limit: number): BindingRow[] {
+  const rows = p(`SELECT * FROM bindings WHERE state = 'leased' AND lease_owner = ? LIMIT ?`).all(owner, limit) as Record<string, unknown>[];
+  return rows.map(bindingFromRow);
+}
+
 export function dueRetries(p: Prepare, now: number, limit: number): BindingRow[] {
   const rows = p(
     `SELECT * FROM bindings WHERE state = 'retry_wait' AND next_retry_at <= ? ORDER BY next_retry_at LIMIT ?`,

@@ -3,13 +3,17 @@ import type { MerkleFrontier } from '../../proof/merkle.js';
 import { Mutex } from '../mutex.js';
 import type { Store, StoreTx } from '../store.js';
 import * as admin from './admin.js';
+import * as audit from './audit.js';
 import * as bindings from './bindings.js';
+import * as callbacks from './callbacks.js';
 import * as events from './events.js';
 import * as exceptions from './exceptions.js';
 import * as ledger from './ledger.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite, statementCache, type Db, type Prepare } from './open.js';
+import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
+import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
 
 export class SqliteStore implements Store {
@@ -87,11 +91,23 @@ export class SqliteStore implements Store {
       claim: async (req, mint) => bindings.claim(w, req, mint),
       expiredLeases: async (now, limit) => bindings.expiredLeases(w, now, limit),
       dueRetries: async (now, limit) => bindings.dueRetries(w, now, limit),
+      leasedBy: async (owner, limit) => bindings.leasedBy(w, owner, limit),
       insertCheckpoint: async (row) => ledger.insertCheckpoint(w, row),
       upsertSigningKey: async (row) => ledger.upsertSigningKey(w, row),
       insertApiKey: async (row) => admin.insertApiKey(w, row),
       countApiKeys: async () => admin.countApiKeys(w),
       setSwitch: async (name, value, now) => admin.setSwitch(w, name, value, now),
+      getSwitch: async (name) => admin.getSwitch(w, name),
+      insertCallbackDelivery: async (row) => callbacks.insertCallbackDelivery(w, row),
+      claimCallbackDeliveries: async (req) => callbacks.claimCallbackDeliveries(w, req),
+      releaseCallbackLeases: async (owner) => callbacks.releaseCallbackLeases(w, owner),
+      lockCallbackDelivery: async (id) => callbacks.lockCallbackDelivery(w, id),
+      updateCallbackDelivery: async (id, patch) => callbacks.updateCallbackDelivery(w, id, patch),
+      insertCallbackAttempts: async (rows) => callbacks.insertCallbackAttempts(w, rows),
+      setResultCallback: async (id, cb) => callbacks.setResultCallback(w, id, cb),
+      getWebhookSecret: async (t) => webhookSecrets.getWebhookSecret(w, t),
+      upsertWebhookSecret: async (row) => webhookSecrets.upsertWebhookSecret(w, row),
+      insertAudit: async (row) => audit.insertAudit(w, row),
     };
   }
 
@@ -117,4 +133,14 @@ export class SqliteStore implements Store {
   queueCounts = async (t?: string) => bindings.queueCounts(this.#r, t);
   findApiKeyByHash = async (h: string) => admin.findApiKeyByHash(this.#r, h);
   getSwitch = async (name: string) => admin.getSwitch(this.#r, name);
+  getCallbackDelivery = async (t: string, id: string) => callbacks.getCallbackDelivery(this.#r, t, id);
+  listCallbackAttempts = async (t: string, id: string) => callbacks.listCallbackAttempts(this.#r, t, id);
+  listCallbackDeliveries = async (t: string, o: Parameters<Store['listCallbackDeliveries']>[1]) => callbacks.listCallbackDeliveries(this.#r, t, o);
+  callbackCounts = async (t?: string) => callbacks.callbackCounts(this.#r, t);
+  getWebhookSecret = async (t: string) => webhookSecrets.getWebhookSecret(this.#r, t);
+  listAudit = async (t: string | undefined, o: Parameters<Store['listAudit']>[1]) => audit.listAudit(this.#r, t, o);
+  leaseHolders = async (t?: string) => queueMonitor.leaseHolders(this.#r, t);
+  oldestQueued = async (t?: string) => queueMonitor.oldestQueued(this.#r, t);
+  completionsSince = async (t: string | undefined, since: number) => queueMonitor.completionsSince(this.#r, t, since);
+  stuckCandidates = async (t: string, o: Parameters<Store['stuckCandidates']>[1]) => queueMonitor.stuckCandidates(this.#r, t, o);
 }
