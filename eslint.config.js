@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/node_modules/', 'test-artifacts/', 'src/console/assets/', 'examples/remote-tool/'] },
+  { ignores: ['dist/', 'scratch/', 'node_modules/', 'bench/node_modules/', 'test-artifacts/', 'src/console/assets/', 'examples/remote-tool/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
