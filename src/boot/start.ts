@@ -9,6 +9,7 @@ import { loadOrCreateSigningKey, type SigningKey } from '../proof/keys.js';
 import { Reaper } from '../queue/reaper.js';
 import { InProcessWorker } from '../queue/worker.js';
 import { RailBus } from '../rail/bus.js';
+import { Checkpointer } from '../rail/checkpointer.js';
 import { DEFAULT_RAIL_OPTIONS, type RailContext } from '../rail/context.js';
 import { Rail } from '../rail/rail.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +21,9 @@ import { makeLogger } from './logger.js';
 import { openStore } from './open-store.js';
 import { referenceTools } from './tools.js';
 
+/** How soon a remote tool registered or retired through another process reaches this one. */
+const REMOTE_TOOL_RELOAD_MS = 2_000;
+
 export interface Runtime {
   config: Readonly<Config>;
   store: Store;
@@ -28,6 +32,7 @@ export interface Runtime {
   logger: Logger;
   app?: FastifyInstance;
   worker?: InProcessWorker;
+  checkpointer?: Checkpointer;
   reaper?: Reaper;
   callbacks?: CallbackDispatcher;
   /** http://host:port once listening. */
@@ -83,6 +88,11 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
     warn: (msg: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, msg),
   };
   const runtime: Runtime = { config, store, rail, key, logger, createdAdminKey, close: async () => undefined };
+  // Every role appends leaves (intake or finalize), so every process signs checkpoints.
+  runtime.checkpointer = new Checkpointer({ store, key, origin: config.origin, now }, { every: config.checkpointEvery, intervalMs: config.checkpointIntervalMs, bus: ctx.bus, log: toolLog });
+  runtime.checkpointer.start();
+  // Remote tools registered through any process sharing the store: loaded now, then kept in step.
+  await rail.remoteTools.start(REMOTE_TOOL_RELOAD_MS, toolLog);
 
   if (config.role !== 'api') {
     const identity = workerIdentity(config.dataDir);
@@ -120,9 +130,11 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
   runtime.close = () =>
     (closing ??= (async () => {
       await runtime.app?.close();
+      await rail.remoteTools.stop();
       runtime.reaper?.stop();
       await runtime.worker?.stop();
       await runtime.callbacks?.stop();
+      await runtime.checkpointer?.stop();
       await store.close();
     })());
   return runtime;

@@ -12,12 +12,6 @@ export interface AttemptError {
   retryable: boolean;
 }
 
-export async function loadCommand(ctx: RailContext, b: BindingRow) {
-  const cmd = await ctx.store.getCommand(b.tenant_id, b.binding_id);
-  if (!cmd) throw new Error(`binding ${b.binding_id} has no command`);
-  return cmd;
-}
-
 /** Records a failed attempt of a leased binding; returns the events to append. */
 export async function failAttempt(
   ctx: RailContext,
@@ -35,9 +29,8 @@ export async function failAttempt(
     data,
   });
   const events = [ev('bindrail.attempt.failed', { attempt: b.attempt, code: err.code, message: err.message, retryable: err.retryable })];
-  const cmd = await loadCommand(ctx, b);
   if (b.cancel_requested) {
-    return [...events, ...(await finalizeBinding(ctx, tx, b, cmd, { kind: 'cancelled', reason: 'cancel requested', runMs }, now))];
+    return [...events, ...(await finalizeBinding(ctx, tx, b, { kind: 'cancelled', reason: 'cancel requested', runMs }, now))];
   }
   const nonRetryable = ctx.registry.operation(b.tool_name, b.operation)?.nonRetryable ?? [];
   const retryable = err.retryable && !nonRetryable.includes(err.code);
@@ -59,5 +52,5 @@ export async function failAttempt(
   }
   const code = !retryable ? err.code : pastDeadline ? 'deadline_exceeded' : 'retry_exhausted';
   const message = code === err.code ? err.message : `${b.attempt} attempt(s) failed; the last: ${err.code}: ${err.message}`;
-  return [...events, ...(await finalizeBinding(ctx, tx, b, cmd, { kind: 'failed', code, message, runMs }, now))];
+  return [...events, ...(await finalizeBinding(ctx, tx, b, { kind: 'failed', code, message, runMs }, now))];
 }

@@ -9,7 +9,7 @@ import type { RailContext } from '../rail/context.js';
 import { finalizeBinding, type TerminalOutcome } from '../rail/finalize.js';
 import type { StoreTx } from '../store/store.js';
 import type { BindingRow, CommandRow, EventDraft, EventRow } from '../store/types.js';
-import { failAttempt, loadCommand, type AttemptError } from './attempt-failure.js';
+import { failAttempt, type AttemptError } from './attempt-failure.js';
 import { Batcher, type BatchResult } from './batcher.js';
 import { assertCurrentAttempt } from './fencing.js';
 import { mintTaskToken, parseTaskToken, type ParsedToken } from './task-token.js';
@@ -71,10 +71,15 @@ export class Attempts {
           data: { attempt: row.attempt, token_id: row.token_id, lease_expires_at: new Date(row.lease_expires_at!).toISOString(), owner: req.owner },
         })),
       );
-      return { claimed, events };
+      const tasks: ClaimedTask[] = [];
+      for (const { row, token } of claimed) {
+        const command = await tx.getCommand(row.binding_id);
+        if (command) tasks.push({ binding: row, token, command });
+      }
+      return { claimed: tasks, events };
     });
     if (events.length > 0) bus.emit('events', events);
-    return Promise.all(claimed.map(async ({ row, token }) => ({ binding: row, token, command: await loadCommand(this.ctx, row) })));
+    return claimed;
   }
 
   async pausedTools(): Promise<Set<string>> {
@@ -151,9 +156,9 @@ export class Attempts {
           const { b, cancelled } = await this.#lockCurrent(tx, item, now, drafts);
           const r = item.payload;
           if (cancelled) {
-            drafts.push(...(await finalizeBinding(this.ctx, tx, b, await loadCommand(this.ctx, b), { kind: 'cancelled', reason: 'cancel requested', runMs: r.runMs }, now)));
+            drafts.push(...(await finalizeBinding(this.ctx, tx, b, { kind: 'cancelled', reason: 'cancel requested', runMs: r.runMs }, now)));
           } else if (r.kind === 'succeeded') {
-            drafts.push(...(await finalizeBinding(this.ctx, tx, b, await loadCommand(this.ctx, b), r, now)));
+            drafts.push(...(await finalizeBinding(this.ctx, tx, b, r, now)));
           } else {
             drafts.push(...(await failAttempt(this.ctx, tx, b, r, now, r.runMs)));
           }

@@ -4,6 +4,7 @@ import { RailError } from '../contracts/errors.js';
 import type { RegisteredOperation } from '../tools/registry.js';
 import { ToolError, type RunContext, type ToolLogger } from '../tools/sdk.js';
 import type { Attempts, ClaimedTask, Report } from './attempts.js';
+import { completionReport } from './completion.js';
 
 export interface TaskHooks {
   /** Called with an abort function the worker uses when the binding is cancelled. */
@@ -54,18 +55,7 @@ export async function runTask(attempts: Attempts, op: RegisteredOperation, task:
   let report: Report;
   try {
     const result = await op.spec!.run(ctx, command.body.inputs);
-    const runMs = performance.now() - started;
-    const outputErrors = op.checkOutput(result.output);
-    report =
-      outputErrors.length > 0
-        ? {
-            kind: 'failed',
-            code: 'tool_output_invalid',
-            message: `output breaks ${op.tool}.${op.name}'s output schema: ${outputErrors.slice(0, 5).map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-            retryable: false,
-            runMs,
-          }
-        : { kind: 'succeeded', output: result.output as Record<string, unknown>, summary: result.summary, evidence: result.evidence, nextAction: result.nextAction, toolReceipts: receipts, runMs };
+    report = completionReport(op, { ...result, receipts }, performance.now() - started).report;
   } catch (err) {
     report = { kind: 'failed', ...describe(err), runMs: performance.now() - started };
   } finally {

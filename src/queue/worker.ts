@@ -20,8 +20,10 @@ export class InProcessWorker {
   #inflight = new Map<string, (reason: string) => void>();
   #tasks = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
+  /** A wake-up that came while the loop was busy: the next sleep returns at once. */
+  #woken = false;
   #loop: Promise<void> | undefined;
-  readonly #onWork = () => this.#wake?.();
+  readonly #onWork = () => this.#signal();
   readonly #onCancel = (bindingId: string) => this.#inflight.get(bindingId)?.('cancelled');
 
   constructor(
@@ -44,7 +46,7 @@ export class InProcessWorker {
     this.#running = false;
     this.ctx.bus.off('work', this.#onWork);
     this.ctx.bus.off('cancel', this.#onCancel);
-    this.#wake?.();
+    this.#signal();
     await this.#loop;
     const timeout = new Promise<void>((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.#tasks]), timeout]);
@@ -76,7 +78,7 @@ export class InProcessWorker {
               .catch((err: unknown) => this.opts.log.warn('task failed to report', { error: String(err) }))
               .finally(() => {
                 this.#tasks.delete(p);
-                this.#wake?.();
+                this.#signal();
               });
             this.#tasks.add(p);
           }
@@ -88,7 +90,16 @@ export class InProcessWorker {
     }
   }
 
+  #signal(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
+  }
+
   #sleep(): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, this.opts.pollMs);
       function done() {

@@ -10,7 +10,7 @@ import { buildStatement, signStatement } from '../proof/attestation.js';
 import { digestJson } from '../proof/canonical.js';
 import type { SigningKey } from '../proof/keys.js';
 import type { StoreReader, StoreTx } from '../store/store.js';
-import type { BindingRow, CommandRow, EventDraft, ExceptionRow } from '../store/types.js';
+import type { BindingRow, EventDraft, ExceptionRow } from '../store/types.js';
 import { newId } from './ids.js';
 import { iso, presentException } from './present.js';
 import { defaultNextAction, resultContract, resultCore } from './result-contract.js';
@@ -54,11 +54,12 @@ export async function finalizeBinding(
   deps: FinalizeDeps,
   tx: StoreTx,
   b: BindingRow,
-  cmd: CommandRow,
   outcome: TerminalOutcome,
   now: number,
 ): Promise<EventDraft[]> {
   const at = iso(now);
+  const cmd = await tx.getCommand(b.binding_id);
+  if (!cmd) throw new Error(`binding ${b.binding_id} has no command`);
   const status = STATUS[outcome.kind];
   const succeeded = outcome.kind === 'succeeded' ? outcome : undefined;
   const output = succeeded?.output ?? null;

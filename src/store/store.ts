@@ -23,6 +23,7 @@ import type {
   LedgerRow,
   QueueCounts,
   ReceiptRow,
+  RemoteToolRow,
   ResultRow,
   SigningKeyRow,
   WebhookSecretRow,
@@ -44,6 +45,12 @@ export interface ApiKeyRow {
   tools: string[] | null;
   created_at: number;
   revoked_at: number | null;
+}
+
+export interface TenantRow {
+  tenant_id: string;
+  name: string;
+  created_at: number;
 }
 
 export interface CheckpointRow {
@@ -74,6 +81,8 @@ export interface StoreReader {
   /** Public: the ledger reveals digests, never payloads. */
   getLedgerEntry(seq: number): Promise<LedgerRow | undefined>;
   findLedgerEntry(bindingId: string, kind: LedgerRow['kind']): Promise<LedgerRow | undefined>;
+  /** Leaves with seq > after, in seq order: batches of a streaming read (`bindrail ledger verify`). */
+  listLedgerEntries(opts: { after?: number; limit: number }): Promise<LedgerRow[]>;
   ledgerSize(): Promise<number>;
   /** Hashes of complete subtrees, in the order asked. */
   ledgerNodes(coords: NodeCoord[]): Promise<Buffer[]>;
@@ -82,6 +91,12 @@ export interface StoreReader {
   listSigningKeys(): Promise<SigningKeyRow[]>;
   queueCounts(tenantId?: string): Promise<QueueCounts[]>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRow | undefined>;
+  /** Tenants and API keys are the admin's view: not tenant-scoped. Ordered by id; `after` is the last id seen. */
+  getTenant(tenantId: string): Promise<TenantRow | undefined>;
+  listTenants(opts: { after?: string; limit: number }): Promise<TenantRow[]>;
+  getApiKey(keyId: string): Promise<ApiKeyRow | undefined>;
+  /** Revoked keys included; no tenant = every tenant's keys. */
+  listApiKeys(opts: { tenantId?: string; after?: string; limit: number }): Promise<ApiKeyRow[]>;
   getSwitch(name: string): Promise<string | undefined>;
   // Delivery and operations (migration 002).
   getCallbackDelivery(tenantId: string, bindingId: string): Promise<CallbackDeliveryRow | undefined>;
@@ -96,15 +111,23 @@ export interface StoreReader {
   /** Bindings finished at or after `since`, counted by final state. */
   completionsSince(tenantId: string | undefined, since: number): Promise<{ state: BindingRow['state']; count: number }[]>;
   stuckCandidates(tenantId: string, opts: { queuedBefore: number; retryWaitBefore: number; limit: number }): Promise<BindingRow[]>;
+  /** Tools that run outside the rail (migration 003); not tenant-scoped: the tool registry is shared. */
+  listRemoteTools(): Promise<RemoteToolRow[]>;
 }
 
 /** Writes inside one transaction. Nothing here is visible to others until the transaction commits. */
 export interface StoreTx {
   ensureTenant(tenantId: string, name: string, now: number): Promise<void>;
   findWorkOrderByKey(tenantId: string, idempotencyKey: string): Promise<{ work_order: WorkOrderRow; binding_id: string } | undefined>;
-  insertWorkOrder(row: WorkOrderRow): Promise<void>;
+  /**
+   * Inserts unless another transaction already holds the same (tenant, idempotency key):
+   * false then, and nothing written, so a race between processes is an answer, not an error.
+   */
+  insertWorkOrder(row: WorkOrderRow): Promise<boolean>;
   insertBinding(row: BindingRow): Promise<void>;
   insertCommand(row: CommandRow): Promise<void>;
+  /** The command of a binding, including one written earlier in this transaction. Internal: no tenant filter. */
+  getCommand(bindingId: string): Promise<CommandRow | undefined>;
   /** The binding as it is now, locked for the rest of the transaction. No tenant filter: internal use. */
   lockBinding(bindingId: string): Promise<BindingRow | undefined>;
   updateBinding(bindingId: string, patch: BindingPatch): Promise<void>;
@@ -128,6 +151,10 @@ export interface StoreTx {
   upsertSigningKey(row: SigningKeyRow): Promise<void>;
   insertApiKey(row: ApiKeyRow): Promise<void>;
   countApiKeys(): Promise<number>;
+  /** false when a tenant with this id exists (it is left as it was). */
+  insertTenant(row: TenantRow): Promise<boolean>;
+  /** Sets revoked_at unless already set; the key as it is afterwards, undefined when there is none. */
+  revokeApiKey(keyId: string, now: number): Promise<ApiKeyRow | undefined>;
   setSwitch(name: string, value: string, now: number): Promise<void>;
   getSwitch(name: string): Promise<string | undefined>;
   // Delivery and operations (migration 002).
@@ -144,6 +171,10 @@ export interface StoreTx {
   getWebhookSecret(tenantId: string): Promise<WebhookSecretRow | undefined>;
   upsertWebhookSecret(row: WebhookSecretRow): Promise<void>;
   insertAudit(row: AuditDraft): Promise<number>;
+  // Remote tools (migration 003).
+  upsertRemoteTool(row: RemoteToolRow): Promise<void>;
+  /** false when there was no such tool. */
+  deleteRemoteTool(toolName: string): Promise<boolean>;
 }
 
 export interface Store extends StoreReader {

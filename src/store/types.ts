@@ -181,3 +181,81 @@ export interface QueueCounts {
 }
 
 export type { EvidenceReview };
+
+/** A callback to deliver: one per finished binding whose command asked for one. */
+export interface CallbackDeliveryRow {
+  binding_id: string;
+  tenant_id: string;
+  /** msg_…, the same on every try (Standard Webhooks `webhook-id`). */
+  webhook_id: string;
+  url: string;
+  state: 'pending' | 'delivered' | 'failed';
+  /** Every try ever made. */
+  attempts: number;
+  /** Tries since the last (re)queue; indexes the backoff schedule. */
+  round_attempts: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** The exact JSON text sent and signed on every try. */
+  payload: string;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type CallbackDeliveryPatch = Partial<
+  Pick<
+    CallbackDeliveryRow,
+    'state' | 'attempts' | 'round_attempts' | 'next_attempt_at' | 'lease_owner' | 'lease_expires_at' | 'last_status' | 'last_error' | 'delivered_at' | 'updated_at'
+  >
+>;
+
+export interface CallbackAttemptRow {
+  binding_id: string;
+  attempt: number;
+  tenant_id: string;
+  started_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  outcome: 'delivered' | 'retry' | 'failed';
+}
+
+export interface WebhookSecretRow {
+  tenant_id: string;
+  /** whsec_ + base64 key. */
+  secret: string;
+  previous_secret: string | null;
+  previous_expires_at: number | null;
+  created_at: number;
+  rotated_at: number | null;
+}
+
+export interface AuditRow {
+  audit_id: number;
+  tenant_id: string;
+  /** The API key id that acted. */
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+export type AuditDraft = Omit<AuditRow, 'audit_id'>;
+
+export interface LeaseHolder {
+  owner: string;
+  count: number;
+}
+
+/** A tool that runs outside the rail: its manifest as registered with PUT /v1/tools/{name}. */
+export interface RemoteToolRow {
+  tool_name: string;
+  /** JSON text of the validated manifest; compared byte for byte to see a change. */
+  manifest: string;
+  updated_at: number;
+}

@@ -34,11 +34,23 @@ export function getException(p: Prepare, tenantId: string, id: string): Exceptio
   return r && exceptionFromRow(r);
 }
 
-/** Open tickets first, newest first within each status. */
-export function listExceptions(p: Prepare, tenantId: string, opts: { status?: string; limit: number }): ExceptionRow[] {
+/** Open tickets first, newest first within each status; `after` continues a page from its last ticket. */
+export function listExceptions(
+  p: Prepare,
+  tenantId: string,
+  opts: { status?: string; limit: number; after?: { status: 'open' | 'resolved'; exceptionId: string } },
+): ExceptionRow[] {
   const rows = p(
     `SELECT * FROM exceptions WHERE tenant_id = @tenant AND (@status IS NULL OR status = @status)
+        AND (@after_rank IS NULL OR (CASE status WHEN 'open' THEN 0 ELSE 1 END) > @after_rank
+             OR ((CASE status WHEN 'open' THEN 0 ELSE 1 END) = @after_rank AND exception_id < @after_id))
       ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, exception_id DESC LIMIT @limit`,
-  ).all({ tenant: tenantId, status: opts.status ?? null, limit: opts.limit }) as Record<string, unknown>[];
+  ).all({
+    tenant: tenantId,
+    status: opts.status ?? null,
+    limit: opts.limit,
+    after_rank: opts.after ? (opts.after.status === 'open' ? 0 : 1) : null,
+    after_id: opts.after?.exceptionId ?? null,
+  }) as Record<string, unknown>[];
   return rows.map(exceptionFromRow);
 }

@@ -46,6 +46,12 @@ export function getLedgerEntry(p: Prepare, seq: number): LedgerRow | undefined {
   return r && ledgerFromRow(r);
 }
 
+/** Leaves with seq > after, in order: a batch of a streaming read of the whole ledger. */
+export function listLedgerEntries(p: Prepare, opts: { after?: number; limit: number }): LedgerRow[] {
+  const rows = p('SELECT * FROM ledger_leaves WHERE seq > ? ORDER BY seq LIMIT ?').all(opts.after ?? -1, opts.limit) as Record<string, unknown>[];
+  return rows.map(ledgerFromRow);
+}
+
 export function findLedgerEntry(p: Prepare, bindingId: string, kind: string): LedgerRow | undefined {
   const r = p('SELECT * FROM ledger_leaves WHERE binding_id = ? AND kind = ? ORDER BY seq LIMIT 1').get(bindingId, kind) as
     | Record<string, unknown>

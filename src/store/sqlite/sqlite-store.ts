@@ -1,6 +1,5 @@
 /** The embedded store: SQLite in WAL mode, one write connection (serialised) and one read connection. */
-import type { MerkleFrontier } from '../../proof/merkle.js';
-import { Mutex } from '../mutex.js';
+import { MerkleFrontier } from '../../proof/merkle.js';
 import type { Store, StoreTx } from '../store.js';
 import * as admin from './admin.js';
 import * as audit from './audit.js';
@@ -13,6 +12,7 @@ import { migrateSqlite } from './migrate.js';
 import { openSqlite, statementCache, type Db, type Prepare } from './open.js';
 import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
+import * as remoteTools from './remote-tools.js';
 import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
 
@@ -22,7 +22,13 @@ export class SqliteStore implements Store {
   readonly #readDb: Db;
   readonly #w: Prepare;
   readonly #r: Prepare;
-  readonly #mutex = new Mutex();
+  #jobs: { fn: (tx: StoreTx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  #flushing = false;
+  #scheduled = false;
+  #closed = false;
+  #idle: (() => void)[] = [];
+  /** Commits and the write() calls they carried: jobs / commits is the group-commit factor. */
+  readonly stats = { commits: 0, jobs: 0 };
   /** Right edge of the Merkle tree, cached between transactions; dropped on rollback. */
   #frontier: MerkleFrontier | undefined;
   readonly #tx: StoreTx;
@@ -40,26 +46,77 @@ export class SqliteStore implements Store {
     migrateSqlite(this.#writeDb);
   }
 
+  /**
+   * Group commit at the store: every write() that arrives while a commit is running joins the
+   * next transaction, each in its own SAVEPOINT (one caller's error rolls back only its own
+   * writes), and one COMMIT — one fsync — carries them all. Callers resolve after the COMMIT.
+   */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#mutex.run(async () => {
-      this.#writeDb.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.#tx);
-        this.#writeDb.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.#writeDb.inTransaction) this.#writeDb.exec('ROLLBACK');
-        this.#frontier = undefined;
-        throw err;
-      }
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.#jobs.push({ fn: fn as (tx: StoreTx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
     });
   }
 
-  async close(): Promise<void> {
-    await this.#mutex.run(async () => {
-      this.#readDb.close();
-      this.#writeDb.close();
+  #schedule(): void {
+    if (this.#flushing || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
     });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || this.#jobs.length === 0) return;
+    this.#flushing = true;
+    const jobs = this.#jobs.splice(0);
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const db = this.#writeDb;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const job of jobs) {
+        const frontier = this.#frontier && new MerkleFrontier(this.#frontier.size, this.#frontier.frontierHashes());
+        db.exec('SAVEPOINT job');
+        try {
+          outcomes.push({ ok: true, value: await job.fn(this.#tx) });
+          db.exec('RELEASE job');
+        } catch (error) {
+          db.exec('ROLLBACK TO job');
+          db.exec('RELEASE job');
+          this.#frontier = frontier;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      db.exec('COMMIT');
+      this.stats.commits++;
+      this.stats.jobs += jobs.length;
+      jobs.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) job.resolve(o.value);
+        else job.reject(o.error);
+      });
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of this group was written.
+      if (db.inTransaction) db.exec('ROLLBACK');
+      this.#frontier = undefined;
+      for (const job of jobs) job.reject(error);
+    } finally {
+      this.#flushing = false;
+      if (this.#jobs.length > 0) this.#schedule();
+      else for (const idle of this.#idle.splice(0)) idle();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // Let queued writes finish first.
+    while (this.#flushing || this.#scheduled || this.#jobs.length > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
+    this.#readDb.close();
+    this.#writeDb.close();
   }
 
   /** The raw write connection, for tests that tamper with rows and for `ledger verify`. */
@@ -75,6 +132,7 @@ export class SqliteStore implements Store {
       insertWorkOrder: async (row) => workOrders.insertWorkOrder(w, row),
       insertBinding: async (row) => bindings.insertBinding(w, row),
       insertCommand: async (row) => workOrders.insertCommand(w, row),
+      getCommand: async (id) => workOrders.getCommandOf(w, id),
       lockBinding: async (id) => bindings.lockBinding(w, id),
       updateBinding: async (id, patch) => bindings.updateBinding(w, id, patch),
       appendEvents: async (drafts) => events.appendEvents(w, drafts),
@@ -96,6 +154,8 @@ export class SqliteStore implements Store {
       upsertSigningKey: async (row) => ledger.upsertSigningKey(w, row),
       insertApiKey: async (row) => admin.insertApiKey(w, row),
       countApiKeys: async () => admin.countApiKeys(w),
+      insertTenant: async (row) => admin.insertTenant(w, row),
+      revokeApiKey: async (id, now) => admin.revokeApiKey(w, id, now),
       setSwitch: async (name, value, now) => admin.setSwitch(w, name, value, now),
       getSwitch: async (name) => admin.getSwitch(w, name),
       insertCallbackDelivery: async (row) => callbacks.insertCallbackDelivery(w, row),
@@ -108,6 +168,8 @@ export class SqliteStore implements Store {
       getWebhookSecret: async (t) => webhookSecrets.getWebhookSecret(w, t),
       upsertWebhookSecret: async (row) => webhookSecrets.upsertWebhookSecret(w, row),
       insertAudit: async (row) => audit.insertAudit(w, row),
+      upsertRemoteTool: async (row) => remoteTools.upsertRemoteTool(w, row),
+      deleteRemoteTool: async (name) => remoteTools.deleteRemoteTool(w, name),
     };
   }
 
@@ -125,6 +187,7 @@ export class SqliteStore implements Store {
   listExceptions = async (t: string, o: Parameters<Store['listExceptions']>[1]) => exceptions.listExceptions(this.#r, t, o);
   getLedgerEntry = async (seq: number) => ledger.getLedgerEntry(this.#r, seq);
   findLedgerEntry = async (id: string, kind: string) => ledger.findLedgerEntry(this.#r, id, kind);
+  listLedgerEntries = async (o: Parameters<Store['listLedgerEntries']>[0]) => ledger.listLedgerEntries(this.#r, o);
   ledgerSize = async () => ledger.ledgerSize(this.#r);
   ledgerNodes = async (coords: Parameters<Store['ledgerNodes']>[0]) => ledger.ledgerNodes(this.#r, coords);
   latestCheckpoint = async () => ledger.latestCheckpoint(this.#r);
@@ -132,6 +195,10 @@ export class SqliteStore implements Store {
   listSigningKeys = async () => ledger.listSigningKeys(this.#r);
   queueCounts = async (t?: string) => bindings.queueCounts(this.#r, t);
   findApiKeyByHash = async (h: string) => admin.findApiKeyByHash(this.#r, h);
+  getTenant = async (t: string) => admin.getTenant(this.#r, t);
+  listTenants = async (o: Parameters<Store['listTenants']>[0]) => admin.listTenants(this.#r, o);
+  getApiKey = async (id: string) => admin.getApiKey(this.#r, id);
+  listApiKeys = async (o: Parameters<Store['listApiKeys']>[0]) => admin.listApiKeys(this.#r, o);
   getSwitch = async (name: string) => admin.getSwitch(this.#r, name);
   getCallbackDelivery = async (t: string, id: string) => callbacks.getCallbackDelivery(this.#r, t, id);
   listCallbackAttempts = async (t: string, id: string) => callbacks.listCallbackAttempts(this.#r, t, id);
@@ -143,4 +210,5 @@ export class SqliteStore implements Store {
   oldestQueued = async (t?: string) => queueMonitor.oldestQueued(this.#r, t);
   completionsSince = async (t: string | undefined, since: number) => queueMonitor.completionsSince(this.#r, t, since);
   stuckCandidates = async (t: string, o: Parameters<Store['stuckCandidates']>[1]) => queueMonitor.stuckCandidates(this.#r, t, o);
+  listRemoteTools = async () => remoteTools.listRemoteTools(this.#r);
 }

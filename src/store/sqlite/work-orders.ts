@@ -5,11 +5,12 @@ import type { Prepare } from './open.js';
 
 type Raw = Record<string, unknown> | undefined;
 
-export function insertWorkOrder(p: Prepare, row: WorkOrderRow): void {
-  p(
+export function insertWorkOrder(p: Prepare, row: WorkOrderRow): boolean {
+  const r = p(
     `INSERT INTO work_orders (work_order_id, tenant_id, idempotency_key, digest, body, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   ).run(row.work_order_id, row.tenant_id, row.idempotency_key, row.digest, JSON.stringify(row.body), row.created_at);
+  return r.changes === 1;
 }
 
 export function findWorkOrderByKey(p: Prepare, tenantId: string, key: string) {
@@ -36,6 +37,11 @@ export function insertCommand(p: Prepare, row: CommandRow): void {
     row.digest,
     JSON.stringify(row.body),
   );
+}
+
+export function getCommandOf(p: Prepare, bindingId: string): CommandRow | undefined {
+  const r = p('SELECT * FROM commands WHERE binding_id = ?').get(bindingId) as Raw;
+  return r && commandFromRow(r);
 }
 
 export function getCommand(p: Prepare, tenantId: string, bindingId: string): CommandRow | undefined {

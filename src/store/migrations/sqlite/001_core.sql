@@ -70,9 +70,11 @@ CREATE TABLE commands (
 );
 
 -- Tool Execution Result Events (CloudEvents), written in the transaction of the change they report.
+-- gseq: the rowid, monotonic because events are never deleted (no AUTOINCREMENT bookkeeping).
+-- event_id is a UUIDv7 and needs no index: nothing looks an event up by it.
 CREATE TABLE events (
-  gseq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id    TEXT NOT NULL UNIQUE,
+  gseq        INTEGER PRIMARY KEY,
+  event_id    TEXT NOT NULL,
   tenant_id   TEXT NOT NULL,
   binding_id  TEXT NOT NULL,
   seq         INTEGER NOT NULL,

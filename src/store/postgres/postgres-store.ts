@@ -1,0 +1,214 @@
+/**
+ * The shared store: PostgreSQL through a pg pool. Many `bindrail serve` processes on many machines
+ * share one database: claims skip each other's locked rows, ledger and event appends serialise on
+ * advisory transaction locks, and NOTIFY wakes idle workers in every process.
+ */
+import type pg from 'pg';
+import { MerkleFrontier } from '../../proof/merkle.js';
+import type { Store, StoreTx } from '../store.js';
+import * as admin from './admin.js';
+import * as audit from './audit.js';
+import * as bindings from './bindings.js';
+import * as callbacks from './callbacks.js';
+import * as events from './events.js';
+import * as exceptions from './exceptions.js';
+import * as ledger from './ledger.js';
+import { migratePostgres } from './migrate.js';
+import { endPool, logToStderr, openPool, type ErrorLog } from './open.js';
+import * as queueMonitor from './queue-monitor.js';
+import * as results from './results.js';
+import * as remoteTools from './remote-tools.js';
+import { WORK_CHANNEL, WorkListener } from './wake.js';
+import * as webhookSecrets from './webhook-secrets.js';
+import * as workOrders from './work-orders.js';
+
+/** What one transaction learns as it runs. */
+interface TxState {
+  client: pg.PoolClient;
+  /** The tree as this transaction extends it; set once it holds the ledger lock. */
+  frontier: MerkleFrontier | undefined;
+  /** It queued work: send one NOTIFY with the commit. */
+  madeWorkRunnable: boolean;
+}
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #listener: WorkListener;
+  /**
+   * The tree as of this process's last committed append. Only a hint: another process may have
+   * appended since, so each use is checked against the stored size under the ledger lock.
+   */
+  #frontier: MerkleFrontier | undefined;
+
+  private constructor(url: string, log: ErrorLog) {
+    this.#pool = openPool(url, log);
+    this.#listener = new WorkListener(url, log);
+  }
+
+  /** Opens a pool on `url` and applies pending migrations. */
+  static async connect(url: string, opts: { log?: ErrorLog } = {}): Promise<PostgresStore> {
+    const store = new PostgresStore(url, opts.log ?? logToStderr);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  async migrate(): Promise<void> {
+    await migratePostgres(this.#pool);
+  }
+
+  /** BEGIN … COMMIT on one pooled client; ROLLBACK if `fn` throws. */
+  async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false };
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(this.#makeTx(state));
+      // NOTIFY is delivered at commit, so it rides in the COMMIT's round trip.
+      await client.query(state.madeWorkRunnable ? `NOTIFY ${WORK_CHANNEL}; COMMIT` : 'COMMIT');
+      if (state.frontier) this.#frontier = state.frontier;
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection itself is gone: destroy the client rather than return it to the pool.
+        broken = rollbackError as Error;
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Calls `cb` whenever any process commits runnable work. Returns the unsubscribe. */
+  onWork(cb: () => void): () => void {
+    return this.#listener.add(cb);
+  }
+
+  /** Resolves once the work listener is subscribed (after the first onWork). */
+  listening(): Promise<void> {
+    return this.#listener.listening();
+  }
+
+  async close(): Promise<void> {
+    await this.#listener.close();
+    await endPool(this.#pool);
+  }
+
+  /** The pool, for tests and for `ledger verify`. */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  /** Takes the ledger lock and returns the committed tree, from the cache when it is still current. */
+  async #lockedFrontier(client: pg.PoolClient): Promise<MerkleFrontier> {
+    const size = await ledger.lockLedger(client);
+    const cached = this.#frontier;
+    // Leaves are never deleted and a rolled-back append never reaches the cache, so a tree of the
+    // same size is the same tree.
+    if (cached && cached.size === size) return new MerkleFrontier(cached.size, cached.frontierHashes());
+    return ledger.loadFrontier(client, size);
+  }
+
+  #makeTx(s: TxState): StoreTx {
+    const c = s.client;
+    return {
+      ensureTenant: (id, name, now) => admin.ensureTenant(c, id, name, now),
+      findWorkOrderByKey: (tenant, key) => workOrders.findWorkOrderByKey(c, tenant, key),
+      insertWorkOrder: (row) => workOrders.insertWorkOrder(c, row),
+      insertBinding: async (row) => {
+        await bindings.insertBinding(c, row);
+        if (row.state === 'queued') s.madeWorkRunnable = true;
+      },
+      insertCommand: (row) => workOrders.insertCommand(c, row),
+      getCommand: (id) => workOrders.getCommandOf(c, id),
+      lockBinding: (id) => bindings.lockBinding(c, id),
+      updateBinding: async (id, patch) => {
+        await bindings.updateBinding(c, id, patch);
+        if (patch.state === 'queued') s.madeWorkRunnable = true;
+      },
+      appendEvents: (drafts) => events.appendEvents(c, drafts),
+      appendLedger: async (drafts) => {
+        if (drafts.length === 0) return [];
+        s.frontier ??= await this.#lockedFrontier(c);
+        return ledger.appendLedger(c, s.frontier, drafts);
+      },
+      insertReceipts: (rows) => results.insertReceipts(c, rows),
+      insertResult: (row) => results.insertResult(c, row),
+      insertAttestation: (row) => results.insertAttestation(c, row),
+      insertException: (row) => exceptions.insertException(c, row),
+      resolveException: (id, by, now) => exceptions.resolveException(c, id, by, now),
+      openExceptionFor: (id) => exceptions.openExceptionFor(c, id),
+      claim: (req, mint) => bindings.claim(c, req, mint),
+      expiredLeases: (now, limit) => bindings.expiredLeases(c, now, limit),
+      dueRetries: (now, limit) => bindings.dueRetries(c, now, limit),
+      leasedBy: (owner, limit) => bindings.leasedBy(c, owner, limit),
+      insertCheckpoint: (row) => ledger.insertCheckpoint(c, row),
+      upsertSigningKey: (row) => ledger.upsertSigningKey(c, row),
+      insertApiKey: (row) => admin.insertApiKey(c, row),
+      countApiKeys: () => admin.countApiKeys(c),
+      insertTenant: (row) => admin.insertTenant(c, row),
+      revokeApiKey: (id, now) => admin.revokeApiKey(c, id, now),
+      setSwitch: (name, value, now) => admin.setSwitch(c, name, value, now),
+      getSwitch: (name) => admin.getSwitch(c, name),
+      insertCallbackDelivery: (row) => callbacks.insertCallbackDelivery(c, row),
+      claimCallbackDeliveries: (req) => callbacks.claimCallbackDeliveries(c, req),
+      releaseCallbackLeases: (owner) => callbacks.releaseCallbackLeases(c, owner),
+      lockCallbackDelivery: (id) => callbacks.lockCallbackDelivery(c, id),
+      updateCallbackDelivery: (id, patch) => callbacks.updateCallbackDelivery(c, id, patch),
+      insertCallbackAttempts: (rows) => callbacks.insertCallbackAttempts(c, rows),
+      setResultCallback: (id, cb) => callbacks.setResultCallback(c, id, cb),
+      getWebhookSecret: (t) => webhookSecrets.getWebhookSecret(c, t),
+      upsertWebhookSecret: (row) => webhookSecrets.upsertWebhookSecret(c, row),
+      insertAudit: (row) => audit.insertAudit(c, row),
+      upsertRemoteTool: (row) => remoteTools.upsertRemoteTool(c, row),
+      deleteRemoteTool: (name) => remoteTools.deleteRemoteTool(c, name),
+    };
+  }
+
+  // Reads: straight from the pool, so they see every committed transaction of every process.
+  getWorkOrder = (t: string, id: string) => workOrders.getWorkOrder(this.#pool, t, id);
+  getBinding = (t: string, id: string) => bindings.getBinding(this.#pool, t, id);
+  listBindings = (t: string, f: Parameters<Store['listBindings']>[1]) => bindings.listBindings(this.#pool, t, f);
+  getCommand = (t: string, id: string) => workOrders.getCommand(this.#pool, t, id);
+  getResult = (t: string, id: string) => results.getResult(this.#pool, t, id);
+  listEvents = (t: string, o: Parameters<Store['listEvents']>[1]) => events.listEvents(this.#pool, t, o);
+  listReceipts = (t: string, id: string) => results.listReceipts(this.#pool, t, id);
+  getReceipt = (t: string, id: string) => results.getReceipt(this.#pool, t, id);
+  getAttestation = (t: string, id: string) => results.getAttestation(this.#pool, t, id);
+  getException = (t: string, id: string) => exceptions.getException(this.#pool, t, id);
+  listExceptions = (t: string, o: Parameters<Store['listExceptions']>[1]) => exceptions.listExceptions(this.#pool, t, o);
+  getLedgerEntry = (seq: number) => ledger.getLedgerEntry(this.#pool, seq);
+  findLedgerEntry = (id: string, kind: string) => ledger.findLedgerEntry(this.#pool, id, kind);
+  listLedgerEntries = (o: Parameters<Store['listLedgerEntries']>[0]) => ledger.listLedgerEntries(this.#pool, o);
+  ledgerSize = () => ledger.ledgerSize(this.#pool);
+  ledgerNodes = (coords: Parameters<Store['ledgerNodes']>[0]) => ledger.ledgerNodes(this.#pool, coords);
+  latestCheckpoint = () => ledger.latestCheckpoint(this.#pool);
+  listCheckpoints = (o: Parameters<Store['listCheckpoints']>[0]) => ledger.listCheckpoints(this.#pool, o);
+  listSigningKeys = () => ledger.listSigningKeys(this.#pool);
+  queueCounts = (t?: string) => bindings.queueCounts(this.#pool, t);
+  findApiKeyByHash = (h: string) => admin.findApiKeyByHash(this.#pool, h);
+  getTenant = (t: string) => admin.getTenant(this.#pool, t);
+  listTenants = (o: Parameters<Store['listTenants']>[0]) => admin.listTenants(this.#pool, o);
+  getApiKey = (id: string) => admin.getApiKey(this.#pool, id);
+  listApiKeys = (o: Parameters<Store['listApiKeys']>[0]) => admin.listApiKeys(this.#pool, o);
+  getSwitch = (name: string) => admin.getSwitch(this.#pool, name);
+  getCallbackDelivery = (t: string, id: string) => callbacks.getCallbackDelivery(this.#pool, t, id);
+  listCallbackAttempts = (t: string, id: string) => callbacks.listCallbackAttempts(this.#pool, t, id);
+  listCallbackDeliveries = (t: string, o: Parameters<Store['listCallbackDeliveries']>[1]) => callbacks.listCallbackDeliveries(this.#pool, t, o);
+  callbackCounts = (t?: string) => callbacks.callbackCounts(this.#pool, t);
+  getWebhookSecret = (t: string) => webhookSecrets.getWebhookSecret(this.#pool, t);
+  listAudit = (t: string | undefined, o: Parameters<Store['listAudit']>[1]) => audit.listAudit(this.#pool, t, o);
+  leaseHolders = (t?: string) => queueMonitor.leaseHolders(this.#pool, t);
+  oldestQueued = (t?: string) => queueMonitor.oldestQueued(this.#pool, t);
+  completionsSince = (t: string | undefined, since: number) => queueMonitor.completionsSince(this.#pool, t, since);
+  stuckCandidates = (t: string, o: Parameters<Store['stuckCandidates']>[1]) => queueMonitor.stuckCandidates(this.#pool, t, o);
+  listRemoteTools = () => remoteTools.listRemoteTools(this.#pool);
+}
