@@ -192,6 +192,10 @@ export class Attempts {
         const err = { code: 'lease_expired', message: `no heartbeat within ${b.heartbeat_timeout_ms} ms`, retryable: true };
         drafts.push(...(await failAttempt(this.ctx, tx, b, err, now, now - (b.heartbeat_at ?? b.updated_at))));
       }
+      for (const b of await tx.pastDeadline(now, limit)) {
+        const message = `the deadline ${new Date(b.deadline!).toISOString()} passed while the work was ${b.state}`;
+        drafts.push(...(await finalizeBinding(this.ctx, tx, b, { kind: 'failed', code: 'deadline_exceeded', message, runMs: 0 }, now)));
+      }
       const due = await tx.dueRetries(now, limit);
       for (const b of due) {
         await tx.updateBinding(b.binding_id, { state: 'queued', run_at: now, next_retry_at: null, updated_at: now });

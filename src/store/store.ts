@@ -147,6 +147,8 @@ export interface StoreTx {
   /** Leased bindings held by `owner` (a worker's stable id): after its restart they are orphans. */
   leasedBy(owner: string, limit: number): Promise<BindingRow[]>;
   dueRetries(now: number, limit: number): Promise<BindingRow[]>;
+  /** Queued or waiting bindings whose deadline has passed. */
+  pastDeadline(now: number, limit: number): Promise<BindingRow[]>;
   insertCheckpoint(row: CheckpointRow): Promise<void>;
   upsertSigningKey(row: SigningKeyRow): Promise<void>;
   insertApiKey(row: ApiKeyRow): Promise<void>;

@@ -66,3 +66,14 @@ test('a forged token for the current attempt reveals nothing', async () => {
   const result = await waitForResult(rail, sub.body.binding_id);
   assert.equal(result.exception.code, 'bad_luck');
 });
+
+test('work nobody claims before its deadline fails with deadline_exceeded and a ticket', async () => {
+  const deadline = new Date(Date.now() + 100).toISOString();
+  const sub = await rail.api('POST', '/v1/work-orders', { tool: 'remotekit', operation: 'work', inputs: { value: 'z' }, deadline });
+  assert.equal(sub.status, 202);
+  const result = await waitForResult(rail, sub.body.binding_id);
+  assert.equal(result.status, 'failed');
+  assert.equal(result.exception.code, 'deadline_exceeded');
+  assert.equal(result.exception.attempts, 0);
+  assert.match(result.exception.message, /deadline .* passed while the work was queued/);
+});

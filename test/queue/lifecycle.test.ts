@@ -144,3 +144,4 @@ describe('cancel', () => {
     assert.equal(c.body.code, 'invalid_state');
   });
 });
+

@@ -357,6 +357,27 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         });
       });
 
+      test('pastDeadline finds queued and waiting work whose deadline passed, nothing else', async () => {
+        covers('pastDeadline');
+        const tenant = unique('t');
+        const now = T0 + 20_000;
+        const rows = await seed(
+          store,
+          tenant,
+          { state: 'queued', deadline: now - 1 },
+          { state: 'retry_wait', deadline: now - 10, next_retry_at: now + 100 },
+          { state: 'queued', deadline: now + 1 },
+          { state: 'leased', deadline: now - 1, lease_expires_at: now + 100 },
+          { state: 'succeeded', deadline: now - 1 },
+          { state: 'queued', deadline: null },
+        );
+        const ours = new Set(rows.map((r) => r.binding_id));
+        await store.write(async (tx) => {
+          const found = (await tx.pastDeadline(now, 10_000)).filter((r) => ours.has(r.binding_id)).map((r) => r.binding_id);
+          assert.deepEqual(found.sort(), [rows[0]!.binding_id, rows[1]!.binding_id].sort());
+        });
+      });
+
       test('queueCounts per state and tool, for one tenant or all', async () => {
         covers('queueCounts');
         const tenantA = unique('t');

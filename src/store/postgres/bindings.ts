@@ -126,6 +126,16 @@ export async function leasedBy(sql: Sql, owner: string, limit: number): Promise<
 }
 
 /** Retries that are due, locked; rows another reaper is handling are skipped, not waited for. */
+export async function pastDeadline(sql: Sql, now: number, limit: number): Promise<BindingRow[]> {
+  const found = await rows(
+    sql,
+    `SELECT * FROM bindings WHERE deadline IS NOT NULL AND state IN ('queued', 'retry_wait') AND deadline < $1
+      LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+  return found.map(bindingFromRow);
+}
+
 export async function dueRetries(sql: Sql, now: number, limit: number): Promise<BindingRow[]> {
   const found = await rows(
     sql,

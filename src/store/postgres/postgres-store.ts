@@ -149,6 +149,7 @@ export class PostgresStore implements Store {
       claim: (req, mint) => bindings.claim(c, req, mint),
       expiredLeases: (now, limit) => bindings.expiredLeases(c, now, limit),
       dueRetries: (now, limit) => bindings.dueRetries(c, now, limit),
+      pastDeadline: (now, limit) => bindings.pastDeadline(c, now, limit),
       leasedBy: (owner, limit) => bindings.leasedBy(c, owner, limit),
       insertCheckpoint: (row) => ledger.insertCheckpoint(c, row),
       upsertSigningKey: (row) => ledger.upsertSigningKey(c, row),

@@ -125,6 +125,13 @@ export function leasedBy(p: Prepare, owner: string, limit: number): BindingRow[]
   return rows.map(bindingFromRow);
 }
 
+export function pastDeadline(p: Prepare, now: number, limit: number): BindingRow[] {
+  const rows = p(
+    `SELECT * FROM bindings WHERE deadline IS NOT NULL AND state IN ('queued', 'retry_wait') AND deadline < ? LIMIT ?`,
+  ).all(now, limit) as Record<string, unknown>[];
+  return rows.map(bindingFromRow);
+}
+
 export function dueRetries(p: Prepare, now: number, limit: number): BindingRow[] {
   const rows = p(
     `SELECT * FROM bindings WHERE state = 'retry_wait' AND next_retry_at <= ? ORDER BY next_retry_at LIMIT ?`,

@@ -149,6 +149,7 @@ export class SqliteStore implements Store {
       claim: async (req, mint) => bindings.claim(w, req, mint),
       expiredLeases: async (now, limit) => bindings.expiredLeases(w, now, limit),
       dueRetries: async (now, limit) => bindings.dueRetries(w, now, limit),
+      pastDeadline: async (now, limit) => bindings.pastDeadline(w, now, limit),
       leasedBy: async (owner, limit) => bindings.leasedBy(w, owner, limit),
       insertCheckpoint: async (row) => ledger.insertCheckpoint(w, row),
       upsertSigningKey: async (row) => ledger.upsertSigningKey(w, row),

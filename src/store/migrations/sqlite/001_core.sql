@@ -56,6 +56,7 @@ CREATE TABLE bindings (
 CREATE INDEX bindings_runnable ON bindings (priority DESC, run_at, binding_id) WHERE state = 'queued';
 CREATE INDEX bindings_lease ON bindings (lease_expires_at) WHERE state = 'leased';
 CREATE INDEX bindings_retry ON bindings (next_retry_at) WHERE state = 'retry_wait';
+CREATE INDEX bindings_deadline ON bindings (deadline) WHERE deadline IS NOT NULL AND state IN ('queued', 'retry_wait');
 CREATE INDEX bindings_tenant ON bindings (tenant_id, binding_id);
 CREATE INDEX bindings_work_order ON bindings (work_order_id);
 CREATE INDEX bindings_state_tool ON bindings (state, tool_name);
