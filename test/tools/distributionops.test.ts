@@ -4,36 +4,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
-import type { Progress } from '../../src/contracts/execution-binding.js';
-import { ToolError, type RunContext } from '../../src/tools/sdk.js';
+import { ToolError } from '../../src/tools/sdk.js';
 import { allocateLargestRemainder } from '../../src/tools/ops/distributionops/allocate.js';
 import { assessEvidence } from '../../src/tools/ops/distributionops/evidence.js';
 import { computePayoutsOperation, distributionops } from '../../src/tools/ops/distributionops/index.js';
 import { toScaled } from '../../src/tools/ops/distributionops/money.js';
 import { ComputePayoutsInput, ComputePayoutsOutput, type Holder } from '../../src/tools/ops/distributionops/schemas.js';
+import { toolContext } from '../helpers/tool-context.js';
 
 const inputSchema = Compile(ComputePayoutsInput);
 const outputSchema = Compile(ComputePayoutsOutput);
 
-function fakeCtx(controller = new AbortController()) {
-  const receipts: { kind: string; body: Record<string, unknown> }[] = [];
-  const heartbeats: Progress[] = [];
-  const ctx: RunContext = {
-    tenantId: 'acme',
-    bindingId: 'bnd_00000000000000000000000000000003',
-    workOrderId: 'wo_00000000000000000000000000000003',
-    commandId: 'cmd_00000000000000000000000000000003',
-    attempt: 1,
-    signal: controller.signal,
-    evidence: [],
-    heartbeat: async (p) => {
-      heartbeats.push(p ?? {});
-    },
-    receipt: (kind, body) => receipts.push({ kind, body }),
-    log: { info: () => {}, warn: () => {} },
-  };
-  return { ctx, receipts, heartbeats, controller };
-}
+const fakeCtx = (controller = new AbortController()) => toolContext([], controller);
 
 async function run(input: ComputePayoutsInput) {
   assert.ok(inputSchema.Check(input), JSON.stringify(inputSchema.Errors(input)));

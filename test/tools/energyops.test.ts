@@ -3,35 +3,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Compile } from 'typebox/compile';
-import type { Progress } from '../../src/contracts/execution-binding.js';
 import type { EvidenceRef } from '../../src/contracts/work-order.js';
-import { ToolError, type RunContext } from '../../src/tools/sdk.js';
+import { ToolError } from '../../src/tools/sdk.js';
 import { assessEvidence } from '../../src/tools/ops/energyops/evidence.js';
 import { assessReadinessOperation, energyops } from '../../src/tools/ops/energyops/index.js';
 import { AssessReadinessInput, AssessReadinessOutput } from '../../src/tools/ops/energyops/schemas.js';
+import { toolContext } from '../helpers/tool-context.js';
 
 const inputSchema = Compile(AssessReadinessInput);
 const outputSchema = Compile(AssessReadinessOutput);
 
-function fakeCtx(evidence: EvidenceRef[] = [], controller = new AbortController()) {
-  const receipts: { kind: string; body: Record<string, unknown> }[] = [];
-  const heartbeats: Progress[] = [];
-  const ctx: RunContext = {
-    tenantId: 'acme',
-    bindingId: 'bnd_00000000000000000000000000000002',
-    workOrderId: 'wo_00000000000000000000000000000002',
-    commandId: 'cmd_00000000000000000000000000000002',
-    attempt: 1,
-    signal: controller.signal,
-    evidence,
-    heartbeat: async (p) => {
-      heartbeats.push(p ?? {});
-    },
-    receipt: (kind, body) => receipts.push({ kind, body }),
-    log: { info: () => {}, warn: () => {} },
-  };
-  return { ctx, receipts, heartbeats, controller };
-}
+const fakeCtx = toolContext;
 
 async function run(input: AssessReadinessInput, evidence: EvidenceRef[] = []) {
   assert.ok(inputSchema.Check(input), JSON.stringify(inputSchema.Errors(input)));

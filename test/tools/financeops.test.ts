@@ -5,36 +5,18 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
-import type { Progress } from '../../src/contracts/execution-binding.js';
 import type { EvidenceRef } from '../../src/contracts/work-order.js';
-import { ToolError, type RunContext } from '../../src/tools/sdk.js';
+import { ToolError } from '../../src/tools/sdk.js';
 import { assessEvidence } from '../../src/tools/ops/financeops/evidence.js';
 import { financeops, reconcileOperation } from '../../src/tools/ops/financeops/index.js';
 import { ReconcileInput, ReconcileOutput, type BankLine, type Invoice } from '../../src/tools/ops/financeops/schemas.js';
+import { toolContext } from '../helpers/tool-context.js';
 
 const inputSchema = Compile(ReconcileInput);
 const outputSchema = Compile(ReconcileOutput);
 const examplesDir = join(import.meta.dirname, '../../examples/work-orders');
 
-function fakeCtx(evidence: EvidenceRef[] = [], controller = new AbortController()) {
-  const receipts: { kind: string; body: Record<string, unknown> }[] = [];
-  const heartbeats: Progress[] = [];
-  const ctx: RunContext = {
-    tenantId: 'acme',
-    bindingId: 'bnd_00000000000000000000000000000001',
-    workOrderId: 'wo_00000000000000000000000000000001',
-    commandId: 'cmd_00000000000000000000000000000001',
-    attempt: 1,
-    signal: controller.signal,
-    evidence,
-    heartbeat: async (p) => {
-      heartbeats.push(p ?? {});
-    },
-    receipt: (kind, body) => receipts.push({ kind, body }),
-    log: { info: () => {}, warn: () => {} },
-  };
-  return { ctx, receipts, heartbeats, controller };
-}
+const fakeCtx = toolContext;
 
 async function run(input: ReconcileInput, evidence: EvidenceRef[] = []) {
   assert.ok(inputSchema.Check(input), JSON.stringify(inputSchema.Errors(input)));

@@ -5,38 +5,20 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
-import type { Progress } from '../../src/contracts/execution-binding.js';
-import { ToolError, type RunContext } from '../../src/tools/sdk.js';
+import { ToolError } from '../../src/tools/sdk.js';
 import { assessEvidence } from '../../src/tools/ops/packetops/evidence.js';
 import { packetops, verifyPacketOperation } from '../../src/tools/ops/packetops/index.js';
 import { leafHash, merkleRootHex, nodeHash } from '../../src/tools/ops/packetops/merkle-root.js';
 import { VerifyPacketInput, VerifyPacketOutput } from '../../src/tools/ops/packetops/schemas.js';
 import { verifyPacket } from '../../src/tools/ops/packetops/verify.js';
+import { toolContext } from '../helpers/tool-context.js';
 
 const inputSchema = Compile(VerifyPacketInput);
 const outputSchema = Compile(VerifyPacketOutput);
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-function fakeCtx(controller = new AbortController()) {
-  const receipts: { kind: string; body: Record<string, unknown> }[] = [];
-  const heartbeats: Progress[] = [];
-  const ctx: RunContext = {
-    tenantId: 'acme',
-    bindingId: 'bnd_00000000000000000000000000000001',
-    workOrderId: 'wo_00000000000000000000000000000001',
-    commandId: 'cmd_00000000000000000000000000000001',
-    attempt: 1,
-    signal: controller.signal,
-    evidence: [],
-    heartbeat: async (p) => {
-      heartbeats.push(p ?? {});
-    },
-    receipt: (kind, body) => receipts.push({ kind, body }),
-    log: { info: () => {}, warn: () => {} },
-  };
-  return { ctx, receipts, heartbeats, controller };
-}
+const fakeCtx = (controller = new AbortController()) => toolContext([], controller);
 
 async function run(input: VerifyPacketInput) {
   assert.ok(inputSchema.Check(input), JSON.stringify(inputSchema.Errors(input)));
