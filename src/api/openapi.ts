@@ -32,32 +32,30 @@ const STATUS_CODES: Record<string, ErrorCode> = {
   503: 'unavailable',
 };
 
-function problemExample(status: string, instance: string): Json {
-  const real = contractExample('problem') as Json | undefined;
-  if (status === '400' && real?.code === 'validation_failed') return real;
+/** A problem example per status; 400 links the real one (contracts/examples/problem.json) instead. */
+function problemExample(status: string, instance: string): Json | undefined {
+  if (status === '400' && contractExample('problem') !== undefined) return undefined;
   const code = STATUS_CODES[status] ?? 'internal';
   return { type: problemType(code), title: ERRORS[code].title, status: ERRORS[code].status, code, detail: ERRORS[code].title, instance };
 }
 
-/** JSON text of each contract schema → its name, to recognise contract-shaped bodies. */
-let contractsByJson: Map<string, (typeof CONTRACT_NAMES)[number]> | undefined;
-function contractNamed(schema: unknown): (typeof CONTRACT_NAMES)[number] | undefined {
-  contractsByJson ??= new Map(CONTRACT_NAMES.map((n) => [JSON.stringify(CONTRACTS[n].schema), n]));
+const componentName = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** JSON text of each contract schema → its component name, to recognise contract-shaped schemas. */
+let contractsByJson: Map<string, string> | undefined;
+function componentOf(schema: unknown): string | undefined {
+  contractsByJson ??= new Map(CONTRACT_NAMES.map((n) => [JSON.stringify(CONTRACTS[n].schema), componentName(n)]));
   return schema && typeof schema === 'object' ? contractsByJson.get(JSON.stringify(schema)) : undefined;
 }
 
-/** The schema with a real example attached, when it is a contract or a list of one. */
-function withExample(schema: Json): Json {
-  const name = contractNamed(schema);
-  if (name) {
-    const example = contractExample(name);
-    return example === undefined ? schema : { ...schema, examples: [example] };
-  }
-  const props = schema.properties as Json | undefined;
-  const item = (props?.data as Json | undefined)?.items;
-  const itemName = (props?.object as Json | undefined)?.const === 'list' ? contractNamed(item) : undefined;
-  const example = itemName && contractExample(itemName);
-  return example ? { ...schema, examples: [{ object: 'list', data: [example], next_cursor: null }] } : schema;
+/** Every nested copy of a contract schema becomes a $ref to its one named component. */
+function shareContracts(node: unknown, isRoot = false): unknown {
+  if (Array.isArray(node)) return node.map((x) => shareContracts(x));
+  if (!node || typeof node !== 'object') return node;
+  const name = isRoot ? undefined : componentOf(node);
+  if (name) return schemaRef(name);
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'examples' || k === 'example' ? v : shareContracts(v)]));
 }
 
 const openapiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -82,23 +80,28 @@ export function openapiTransform({ schema, url, route }: TransformArgs): { schem
     if (raw.content || raw.type === 'null') continue;
     if (Number(status) >= 400) {
       const { description, ...problem } = raw;
+      const example = problemExample(status, path);
       responses[status] = {
         description: description ?? ERRORS[STATUS_CODES[status] ?? 'internal'].title,
-        content: { [PROBLEM_JSON]: { schema: problem, example: problemExample(status, path.replace(/\{[a-z_]+\}/g, 'x')) } },
+        content: { [PROBLEM_JSON]: { schema: (shareContracts({ problem }) as Json).problem, ...(example ? { example } : {}) } },
       };
     } else {
-      responses[status] = withExample(raw);
+      responses[status] = shareContracts(raw);
     }
   }
 
   const operationId = operationIds.get(`${method} ${path}` as never);
-  const scopeNote = isPublic ? 'Public: no API key needed.' : `Needs an API key with the \`${scope ?? 'admin'}\` scope (or admin).`;
+  const scopeNote = isPublic
+    ? 'Public: no API key needed.'
+    : scope === 'authenticated'
+      ? 'Needs any valid API key.'
+      : `Needs an API key with the \`${scope ?? 'admin'}\` scope (or admin).`;
   return {
     url,
     schema: {
       ...schema,
       ...(operationId ? { operationId } : {}),
-      ...(schema.body ? { body: withExample(schema.body as Json) } : {}),
+      ...(schema.body ? { body: shareContracts(schema.body) } : {}),
       description: schema.description ? `${String(schema.description)}\n\n${scopeNote}` : scopeNote,
       security: isPublic ? [] : [{ apiKey: [] }],
       ...(isPublic ? {} : { 'x-bindrail-scope': scope ?? 'admin' }),
@@ -111,19 +114,57 @@ const TAGS = [
   { name: 'work orders', description: 'Intake: submit, preflight, and the accepted Work Order.' },
   { name: 'bindings', description: 'The Execution Binding and everything hanging off it: command, result, events, receipts, ledger, attestation, operator actions.' },
   { name: 'receipts', description: 'Content-addressed receipt documents.' },
-  { name: 'tools', description: 'The operating tools and their manifests.' },
+  { name: 'events', description: 'Result events (CloudEvents 1.0) as JSON pages or Server-Sent Events.' },
+  { name: 'exceptions', description: 'Exception tickets: work that cannot finish by itself, with the next action.' },
+  { name: 'callbacks', description: 'Webhook delivery (Standard Webhooks) and the signing secret.' },
+  { name: 'ledger', description: 'The public Merkle ledger: entries, signed checkpoints, inclusion and consistency proofs.' },
+  { name: 'tools', description: 'The operating tools and their manifests; remote tools register here.' },
+  { name: 'tool tasks', description: 'The remote-tool worker protocol: claim, heartbeat, complete, fail (task tokens).' },
+  { name: 'queue', description: 'The queue monitor, stuck alerts and the operator switches.' },
+  { name: 'tenants', description: 'Tenants (admin): each one\'s work, keys and secrets are kept apart from every other\'s.' },
+  { name: 'api keys', description: 'API keys (admin): bound to a tenant and scopes; a key\'s value is shown once, at creation.' },
   { name: 'contracts', description: 'Published JSON Schemas (2020-12), real examples and the SQL scaffold.' },
   { name: 'discovery', description: 'For agents: the discovery manifest, llms.txt and this document.' },
   { name: 'mcp', description: 'The Model Context Protocol endpoint.' },
-  { name: 'meta', description: 'Health.' },
+  { name: 'meta', description: 'Health, metrics and the calling key.' },
 ];
 
-/** @fastify/swagger `transformObject`: document-level additions (tag descriptions, the problem schema). */
+/** Points every media type whose schema is a contract at that contract's real example. */
+function linkExamples(node: unknown, names: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((x) => linkExamples(x, names));
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : linkExamples(v, names)]));
+  const ref = ((out.schema as Json | undefined)?.$ref as string | undefined)?.replace('#/components/schemas/', '');
+  if (ref && names.has(ref) && out.example === undefined && out.examples === undefined) {
+    out.examples = { [ref]: { $ref: `#/components/examples/${ref}` } };
+  }
+  return out;
+}
+
+function withContractComponents(doc: Json): Json {
+  const components = (doc.components ?? {}) as Json;
+  const schemas = Object.fromEntries(
+    CONTRACT_NAMES.map((n) => [componentName(n), shareContracts({ title: CONTRACTS[n].title, ...(JSON.parse(JSON.stringify(CONTRACTS[n].schema)) as Json) }, true)]),
+  );
+  const examples = Object.fromEntries(
+    CONTRACT_NAMES.flatMap((n) => {
+      const value = contractExample(n);
+      return value === undefined ? [] : [[componentName(n), { summary: `A real ${CONTRACTS[n].title}`, value }]];
+    }),
+  );
+  return {
+    ...doc,
+    paths: linkExamples(doc.paths, new Set(Object.keys(examples))),
+    components: { ...components, schemas: { ...(components.schemas as Json | undefined), ...schemas }, examples },
+  };
+}
+
+/** @fastify/swagger `transformObject`: document-level additions (tag descriptions, shared contract components). */
 export function openapiFinish({ openapiObject }: { openapiObject: Json }): Json {
   const used = new Set(
     Object.values(openapiObject.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap((ops) => Object.values(ops).flatMap((o) => o.tags ?? [])),
   );
   const known = TAGS.filter((t) => used.has(t.name));
   const extra = [...used].filter((t) => !TAGS.some((k) => k.name === t)).sort().map((name) => ({ name }));
-  return { ...openapiObject, tags: [...known, ...extra] };
+  return { ...withContractComponents(openapiObject), tags: [...known, ...extra] };
 }

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERRORS, problemType, RailError, type ErrorCode, type FieldError } from '../contracts/errors.js';
 import { fieldErrors } from '../rail/schema-check.js';
+import { maskSecrets, maskUrl } from './mask-secrets.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -16,8 +17,8 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: strin
       title: spec.title,
       status: spec.status,
       code,
-      ...(detail ? { detail } : {}),
-      instance: reply.request.url.split('?')[0],
+      ...(detail ? { detail: maskSecrets(detail) } : {}),
+      instance: maskUrl(reply.request.url.split('?')[0]!),
       ...(errors && errors.length > 0 ? { errors } : {}),
     });
 }
@@ -48,5 +49,5 @@ export function installProblemHandlers(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, 'internal', 'something went wrong on our side; it has been logged');
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `no route ${request.method} ${maskUrl(request.url.split('?')[0]!)}`));
 }

@@ -132,7 +132,7 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
       await runtime.app?.close();
       await rail.remoteTools.stop();
       runtime.reaper?.stop();
-      await runtime.worker?.stop();
+      await runtime.worker?.stop(config.shutdownGraceMs);
       await runtime.callbacks?.stop();
       await runtime.checkpointer?.stop();
       await store.close();

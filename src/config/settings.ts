@@ -20,8 +20,10 @@ export interface Config {
   concurrency: number;
   pollMs: number;
   reaperIntervalMs: number;
+  shutdownGraceMs: number;
   maxBatch: number;
   bodyLimit: number;
+  rateLimit: number;
   logLevel: string;
   allowPrivateCallbacks: boolean;
   callbackBackoff: number[];
@@ -42,8 +44,10 @@ export const SETTINGS: Setting[] = [
   { key: 'concurrency', flag: '--concurrency', env: 'BINDRAIL_CONCURRENCY', kind: 'int', default: '64', help: 'tasks run at once by this process' },
   { key: 'pollMs', flag: '--poll-ms', env: 'BINDRAIL_POLL_MS', kind: 'int', default: '250', help: 'longest idle sleep of a worker between claims' },
   { key: 'reaperIntervalMs', flag: '--reaper-interval-ms', env: 'BINDRAIL_REAPER_INTERVAL_MS', kind: 'int', default: '1000', help: 'how often expired leases and due retries are swept' },
+  { key: 'shutdownGraceMs', flag: '--shutdown-grace-ms', env: 'BINDRAIL_SHUTDOWN_GRACE_MS', kind: 'int', default: '10000', help: 'on SIGTERM, how long running tasks may finish before their leases are given back' },
   { key: 'maxBatch', flag: '--max-batch', env: 'BINDRAIL_MAX_BATCH', kind: 'int', default: '512', help: 'most items one group-commit transaction carries' },
   { key: 'bodyLimit', flag: '--body-limit', env: 'BINDRAIL_BODY_LIMIT', kind: 'int', default: '1048576', help: 'largest request body in bytes' },
+  { key: 'rateLimit', flag: '--rate-limit', env: 'BINDRAIL_RATE_LIMIT', kind: 'int', default: '6000', help: 'requests per minute per API key (per client address without one), per process; 0 = off' },
   { key: 'logLevel', flag: '--log-level', env: 'BINDRAIL_LOG_LEVEL', kind: 'string', default: 'info', help: 'pino level: fatal…trace, or silent' },
   { key: 'allowPrivateCallbacks', flag: '--allow-private-callbacks', env: 'BINDRAIL_ALLOW_PRIVATE_CALLBACKS', kind: 'bool', default: 'false', help: 'let callbacks and remote tools reach loopback/private addresses' },
   { key: 'callbackBackoff', flag: '--callback-backoff', env: 'BINDRAIL_CALLBACK_BACKOFF', kind: 'durations', default: '1s,5s,30s,2m,10m,1h', help: 'callback retry schedule (plain numbers are ms)' },

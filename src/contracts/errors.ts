@@ -24,6 +24,9 @@ export const ERRORS = {
   stale_task_token: { status: 409, title: 'The task token belongs to an attempt that is no longer current' },
   binding_cancelled: { status: 409, title: 'The binding was cancelled' },
   invalid_state: { status: 409, title: 'The binding is not in a state that allows this' },
+  tool_name_taken: { status: 409, title: 'An in-process tool has this name; a remote tool cannot replace or retire it' },
+  tenant_exists: { status: 409, title: 'A tenant with this id exists' },
+  last_admin_key: { status: 409, title: 'The last active admin key cannot be revoked' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unroutable: { status: 422, title: 'No tool can take this Work Order', nextAction: 'repair_inputs' },
@@ -33,7 +36,7 @@ export const ERRORS = {
   unavailable: { status: 503, title: 'The rail is not ready' },
   // Codes that end a run (exception tickets); the tool's own codes join these at run time.
   retry_exhausted: { status: 500, title: 'Every attempt failed', nextAction: 'replay' },
-  tool_output_invalid: { status: 500, title: 'The tool returned output that breaks its output schema', nextAction: 'contact_tool_owner', retryable: false },
+  tool_output_invalid: { status: 422, title: 'The tool returned output that breaks its output schema', nextAction: 'contact_tool_owner', retryable: false },
   tool_input_invalid: { status: 400, title: 'The inputs break the operation\'s input schema', nextAction: 'repair_inputs', retryable: false },
   tool_error: { status: 500, title: 'The tool failed', nextAction: 'replay', retryable: true },
   lease_expired: { status: 500, title: 'The lease expired before the tool reported', nextAction: 'replay', retryable: true },

@@ -11,3 +11,6 @@ export * from './problem.js';
 export * from './attestation.js';
 export * from './ledger.js';
 export * from './errors.js';
+export * from './callback-delivery.js';
+export * from './queue-monitor.js';
+export * from './tenancy.js';

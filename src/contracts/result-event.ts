@@ -17,6 +17,8 @@ export const EventTypes = [
   'bindrail.binding.cancelled',
   'bindrail.binding.replayed',
   'bindrail.binding.retry_scheduled',
+  // A worker shutting down gave its lease back unfinished; the attempt was not spent.
+  'bindrail.queue.released',
 ] as const;
 export type EventType = (typeof EventTypes)[number];
 

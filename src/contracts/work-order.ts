@@ -48,7 +48,10 @@ const workOrderFields = {
   capability: Type.Optional(
     Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$', maxLength: 100, description: 'e.g. finance.reconcile' }),
   ),
-  inputs: Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { description: 'Inputs for the operation.' }),
+  inputs: Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), {
+    maxProperties: 1000,
+    description: 'Inputs for the operation. Bounded as a whole: by the body limit, and 32 levels of nesting for any body.',
+  }),
   input_refs: Type.Optional(Type.Array(InputRef, { maxItems: 1000 })),
   evidence: Type.Optional(Type.Array(EvidenceRef, { maxItems: 1000 })),
   scope: Type.Optional(Type.String({ maxLength: 500, description: 'What the work covers, in words.' })),

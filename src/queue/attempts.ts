@@ -7,6 +7,7 @@ import { RailError } from '../contracts/errors.js';
 import type { Progress } from '../contracts/execution-binding.js';
 import type { RailContext } from '../rail/context.js';
 import { finalizeBinding, type TerminalOutcome } from '../rail/finalize.js';
+import { assertTransition } from '../rail/state-machine.js';
 import type { StoreTx } from '../store/store.js';
 import type { BindingRow, CommandRow, EventDraft, EventRow } from '../store/types.js';
 import { failAttempt, type AttemptError } from './attempt-failure.js';
@@ -225,6 +226,63 @@ export class Attempts {
     this.#publish(events);
     if (count > 0) this.ctx.bus.emit('work');
     return count;
+  }
+
+  /**
+   * Gives leases back without spending their attempts (leased → queued, attempt number restored):
+   * a worker shutting down hands over what it cannot finish instead of leaving it to expire.
+   * Fenced like a report: a token that is no longer current releases nothing, an expired lease is
+   * failed as the reaper would fail it, and a binding whose cancel was requested is cancelled.
+   * The next lease mints a new token for the same attempt number, so a late report under the old
+   * token is refused as unknown. Answers how many leases went back to the queue.
+   */
+  async release(tokens: string[]): Promise<number> {
+    const now = this.ctx.now();
+    const { events, released } = await this.ctx.store.write(async (tx) => {
+      const drafts: EventDraft[] = [];
+      let released = 0;
+      for (const raw of tokens) {
+        const token = parseTaskToken(raw);
+        if (!token) continue;
+        let locked: { b: BindingRow; cancelled: boolean };
+        try {
+          locked = await this.#lockCurrent(tx, { token, payload: undefined }, now, drafts);
+        } catch (error) {
+          // Not current any more (reported, expired, superseded): nothing of ours to give back.
+          if (error instanceof RailError) continue;
+          throw error;
+        }
+        const { b, cancelled } = locked;
+        if (cancelled) {
+          drafts.push(...(await finalizeBinding(this.ctx, tx, b, { kind: 'cancelled', reason: 'cancel requested', runMs: now - (b.heartbeat_at ?? b.updated_at) }, now)));
+          continue;
+        }
+        assertTransition(b.state, 'queued');
+        await tx.updateBinding(b.binding_id, {
+          state: 'queued',
+          attempt: b.attempt - 1,
+          run_at: now,
+          lease_expires_at: null,
+          lease_owner: null,
+          heartbeat_at: null,
+          token_hash: null,
+          progress: null,
+          updated_at: now,
+        });
+        drafts.push({
+          tenant_id: b.tenant_id,
+          binding_id: b.binding_id,
+          type: 'bindrail.queue.released',
+          time: now,
+          data: { attempt: b.attempt, token_id: b.token_id, owner: b.lease_owner },
+        });
+        released++;
+      }
+      return { events: await tx.appendEvents(drafts), released };
+    });
+    this.#publish(events);
+    if (released > 0) this.ctx.bus.emit('work');
+    return released;
   }
 
   #publish(events: EventRow[]): void {

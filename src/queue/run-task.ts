@@ -6,8 +6,11 @@ import { ToolError, type RunContext, type ToolLogger } from '../tools/sdk.js';
 import type { Attempts, ClaimedTask, Report } from './attempts.js';
 import { completionReport } from './completion.js';
 
+/** The abort reason of a task whose lease the worker gives back: it must not report at all. */
+export const RELEASED = 'lease released';
+
 export interface TaskHooks {
-  /** Called with an abort function the worker uses when the binding is cancelled. */
+  /** Called with an abort function the worker uses when the binding is cancelled or its lease released. */
   onStart(bindingId: string, abort: (reason: string) => void): void;
   onEnd(bindingId: string): void;
   log: ToolLogger;
@@ -23,7 +26,11 @@ function describe(err: unknown): { code: string; message: string; retryable: boo
 export async function runTask(attempts: Attempts, op: RegisteredOperation, task: ClaimedTask, hooks: TaskHooks): Promise<void> {
   const { binding, command, token } = task;
   const controller = new AbortController();
-  const abort = (reason: string) => controller.abort(new Error(reason));
+  let released = false;
+  const abort = (reason: string) => {
+    released ||= reason === RELEASED;
+    controller.abort(new Error(reason));
+  };
   // The lease is lost when it expires without a heartbeat: stop the tool then.
   let leaseTimer = setTimeout(() => abort('lease expired'), binding.heartbeat_timeout_ms);
   hooks.onStart(binding.binding_id, abort);
@@ -47,6 +54,9 @@ export async function runTask(attempts: Attempts, op: RegisteredOperation, task:
         clearTimeout(leaseTimer);
         leaseTimer = setTimeout(() => abort('lease expired'), answer.lease_expires_at - hooks.now());
       } catch (err) {
+        // The database is away for a moment: keep working. The lease timer above stops the tool if
+        // no heartbeat gets through before the lease would have expired.
+        if (err instanceof RailError && err.code === 'unavailable') return;
         abort(err instanceof RailError ? err.code : 'heartbeat failed');
         throw err;
       }
@@ -62,11 +72,35 @@ export async function runTask(attempts: Attempts, op: RegisteredOperation, task:
     clearTimeout(leaseTimer);
     hooks.onEnd(binding.binding_id);
   }
-  try {
-    await attempts.report(token, report);
-  } catch (err) {
-    // A late report from a superseded attempt is refused by design (fencing); nothing to undo.
-    if (!(err instanceof RailError)) throw err;
-    hooks.log.warn('report refused', { binding_id: binding.binding_id, attempt: binding.attempt, code: err.code });
+  // Whatever the tool did after its lease was given back is not this attempt's to report.
+  if (released) return;
+  await deliverReport(attempts, token, report, binding, hooks.log);
+}
+
+const REPORT_RETRY_FIRST_MS = 100;
+const REPORT_RETRY_MAX_MS = 2_000;
+/** Past this the reaper has long since failed the attempt; the report would only be refused. */
+const REPORT_GIVE_UP_MS = 10 * 60_000;
+
+/**
+ * Reports, retrying while the database is unavailable: the work is done and its result should not
+ * be thrown away for a restart. A retry after a commit whose answer was lost is refused by fencing.
+ */
+async function deliverReport(attempts: Attempts, token: string, report: Report, binding: ClaimedTask['binding'], log: ToolLogger): Promise<void> {
+  const giveUpAt = Date.now() + REPORT_GIVE_UP_MS;
+  for (let wait = REPORT_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, REPORT_RETRY_MAX_MS)) {
+    try {
+      await attempts.report(token, report);
+      return;
+    } catch (err) {
+      if (!(err instanceof RailError)) throw err;
+      if (err.code === 'unavailable' && Date.now() < giveUpAt) {
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      // A late report from a superseded attempt is refused by design (fencing); nothing to undo.
+      log.warn('report refused', { binding_id: binding.binding_id, attempt: binding.attempt, code: err.code });
+      return;
+    }
   }
 }

@@ -5,7 +5,10 @@
 import type { RailContext } from '../rail/context.js';
 import type { ToolLogger } from '../tools/sdk.js';
 import type { Attempts } from './attempts.js';
-import { runTask } from './run-task.js';
+import { RELEASED, runTask } from './run-task.js';
+
+/** How long stopped tasks get to unwind after their leases are released. */
+const RELEASE_SETTLE_MS = 2_000;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -17,14 +20,15 @@ export interface WorkerOptions {
 
 export class InProcessWorker {
   #running = false;
-  #inflight = new Map<string, (reason: string) => void>();
+  /** Running tasks by binding id: how to stop each, and the token that holds its lease. */
+  #inflight = new Map<string, { abort: (reason: string) => void; token: string }>();
   #tasks = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
   #woken = false;
   #loop: Promise<void> | undefined;
   readonly #onWork = () => this.#signal();
-  readonly #onCancel = (bindingId: string) => this.#inflight.get(bindingId)?.('cancelled');
+  readonly #onCancel = (bindingId: string) => this.#inflight.get(bindingId)?.abort('cancelled');
 
   constructor(
     private readonly ctx: RailContext,
@@ -40,7 +44,11 @@ export class InProcessWorker {
     this.#loop = this.#run();
   }
 
-  /** Stops claiming and waits for running tasks to report (up to `graceMs`). */
+  /**
+   * Stops claiming and waits up to `graceMs` for running tasks to report. Tasks still running then
+   * are stopped and their leases given back (leased → queued, the attempt not spent), so another
+   * worker takes them at once instead of after their leases expire.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
@@ -48,10 +56,24 @@ export class InProcessWorker {
     this.ctx.bus.off('cancel', this.#onCancel);
     this.#signal();
     await this.#loop;
-    const timeout = new Promise<void>((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.#tasks]), timeout]);
-    // Whatever is still running is abandoned: its lease expires and another attempt runs.
-    for (const abort of this.#inflight.values()) abort('worker stopping');
+    await this.#settle(graceMs);
+    const unfinished = [...this.#inflight.values()];
+    if (unfinished.length === 0) return;
+    // Stopped first, so none of them reports a failure for an attempt that is being given back.
+    for (const task of unfinished) task.abort(RELEASED);
+    try {
+      const released = await this.attempts.release(unfinished.map((t) => t.token));
+      this.opts.log.warn('released the leases of unfinished tasks', { released, unfinished: unfinished.length });
+    } catch (err) {
+      this.opts.log.warn('could not release leases; they will expire and be retried', { error: String(err) });
+    }
+    // The stopped tasks unwind before the caller closes the store under them.
+    await this.#settle(RELEASE_SETTLE_MS);
+  }
+
+  #settle(boundMs: number): Promise<unknown> {
+    const timeout = new Promise<void>((r) => setTimeout(r, boundMs).unref());
+    return Promise.race([Promise.allSettled([...this.#tasks]), timeout]);
   }
 
   get inflight(): number {
@@ -70,7 +92,7 @@ export class InProcessWorker {
             const op = this.ctx.registry.operation(task.binding.tool_name, task.binding.operation);
             if (!op?.spec) continue; // unregistered since the claim: the lease expires and the reaper fails it
             const p = runTask(this.attempts, op, task, {
-              onStart: (id, abort) => this.#inflight.set(id, abort),
+              onStart: (id, abort) => this.#inflight.set(id, { abort, token: task.token }),
               onEnd: (id) => this.#inflight.delete(id),
               log: this.opts.log,
               now: this.ctx.now,

@@ -1,10 +1,11 @@
 /** API keys: `br_` + 256 random bits, stored only as SHA-256, each bound to a tenant and scopes. */
 import { randomBytes } from 'node:crypto';
+import { SCOPE_NAMES } from '../contracts/tenancy.js';
 import { sha256Hex } from '../proof/canonical.js';
 import type { ApiKeyRow, StoreTx } from '../store/store.js';
 import { newId } from './ids.js';
 
-export const SCOPES = ['work:submit', 'work:read', 'work:operate', 'tool:execute', 'admin'] as const;
+export const SCOPES = SCOPE_NAMES;
 export type Scope = (typeof SCOPES)[number];
 
 export const KEY_RE = /^br_[A-Za-z0-9_-]{20,200}$/;

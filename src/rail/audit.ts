@@ -17,7 +17,12 @@ export type AuditAction =
   | 'queue.tool.pause'
   | 'queue.tool.resume'
   | 'queue.callbacks.pause'
-  | 'queue.callbacks.resume';
+  | 'queue.callbacks.resume'
+  | 'tool.register'
+  | 'tool.retire'
+  | 'tenant.create'
+  | 'api_key.create'
+  | 'api_key.revoke';
 
 /** Writes one audit row in the transaction of the action it records. */
 export async function audit(

@@ -3,7 +3,9 @@ import { RailError } from '../contracts/errors.js';
 import type { WorkOrderRequest } from '../contracts/work-order.js';
 import { Attempts } from '../queue/attempts.js';
 import type { BindingFilter, BindingRow } from '../store/types.js';
+import { RemoteTools } from '../tools/remote-tools.js';
 import type { RailContext } from './context.js';
+import type { Actor } from './audit.js';
 import { Intake, type Accepted } from './intake.js';
 import { cancelBinding, replayBinding, retryNow } from './operate.js';
 
@@ -15,10 +17,12 @@ function found<T>(value: T | undefined, what: string): T {
 export class Rail {
   readonly intake: Intake;
   readonly attempts: Attempts;
+  readonly remoteTools: RemoteTools;
 
   constructor(readonly ctx: RailContext) {
     this.intake = new Intake(ctx);
     this.attempts = new Attempts(ctx);
+    this.remoteTools = new RemoteTools(ctx);
   }
 
   get store() {
@@ -49,15 +53,16 @@ export class Rail {
     return found(await this.store.getReceipt(tenantId, receiptId), `receipt ${receiptId}`);
   }
 
-  cancel(tenantId: string, bindingId: string) {
-    return cancelBinding(this.ctx, tenantId, bindingId);
+  /** Operator actions; with an `actor` each writes an audit row in its own transaction. */
+  cancel(tenantId: string, bindingId: string, actor?: Actor) {
+    return cancelBinding(this.ctx, tenantId, bindingId, undefined, actor);
   }
 
-  replay(tenantId: string, bindingId: string, inputPatch?: Record<string, unknown>) {
-    return replayBinding(this.ctx, tenantId, bindingId, inputPatch);
+  replay(tenantId: string, bindingId: string, inputPatch?: Record<string, unknown>, actor?: Actor) {
+    return replayBinding(this.ctx, tenantId, bindingId, inputPatch, actor);
   }
 
-  retry(tenantId: string, bindingId: string) {
-    return retryNow(this.ctx, tenantId, bindingId);
+  retry(tenantId: string, bindingId: string, actor?: Actor) {
+    return retryNow(this.ctx, tenantId, bindingId, actor);
   }
 }

@@ -25,7 +25,8 @@ export async function startTestRail(
 ): Promise<TestRail> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'bindrail-test-'));
   const config: Readonly<Config> = loadConfig(
-    { 'data-dir': dataDir, port: '0', 'log-level': 'silent', 'admin-key': TEST_ADMIN_KEY, 'reaper-interval-ms': '50', 'poll-ms': '50', ...overrides },
+    // No rate limit unless a test sets one: tests poll one key far faster than any client should.
+    { 'data-dir': dataDir, port: '0', 'log-level': 'silent', 'admin-key': TEST_ADMIN_KEY, 'reaper-interval-ms': '50', 'poll-ms': '50', 'rate-limit': '0', ...overrides },
     {},
   );
   const runtime = await startRail(config, { logger: makeLogger('silent'), ...opts });

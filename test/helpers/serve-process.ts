@@ -6,6 +6,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ServeProcess {
   child: ChildProcess;
+  /** '' for `--role worker`, which serves no HTTP. */
   url: string;
   output(): string;
   /** Sends SIGKILL and waits for the process to be gone. */
@@ -15,7 +16,7 @@ export interface ServeProcess {
 }
 
 export async function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,10 +28,10 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), timeoutMs);
     const check = () => {
-      const m = /serving on (http:\/\/\S+)/.exec(out);
+      const m = /serving on (?:(http:\/\/\S+)|\(no HTTP)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[1] ?? '');
       }
     };
     child.stdout!.on('data', check);

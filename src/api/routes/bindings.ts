@@ -10,6 +10,7 @@ import { Receipt } from '../../contracts/receipt.js';
 import { ResultContract, ResultPending } from '../../contracts/result-contract.js';
 import { ResultEvent } from '../../contracts/result-event.js';
 import { ToolCommand } from '../../contracts/tool-command.js';
+import { resumeCursor, streamEvents, wantsEventStream } from '../../delivery/event-stream.js';
 import { presentBinding, presentEvent } from '../../rail/present.js';
 import type { Rail } from '../../rail/rail.js';
 import { who } from '../auth.js';
@@ -86,16 +87,21 @@ export const bindingRoutes = (rail: Rail): FastifyPluginAsyncTypebox => async (a
       config: { scope: 'work:read' },
       schema: {
         summary: 'Result events of a binding, in order',
-        description: 'JSON pages; `after` is the per-binding seq to continue from.',
+        description:
+          'JSON pages; `after` is the per-binding seq to continue from. With `Accept: text/event-stream`: Server-Sent Events, stored ones after `Last-Event-ID` (or `after`) then live ones; each `id:` is the seq to resume from.',
         tags,
         params: BindingParams,
         querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })), ...PageQuery }),
         response: { 200: ListOf(ResultEvent), ...pick(401, 403, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const tenant = who(request).tenantId;
       await rail.binding(tenant, request.params.binding_id);
+      if (wantsEventStream(request)) {
+        const scope = { tenantId: tenant, bindingId: request.params.binding_id };
+        return streamEvents(rail.ctx, request, reply, scope, resumeCursor(request, request.query.after));
+      }
       const limit = request.query.limit ?? 100;
       const rows = await rail.store.listEvents(tenant, { bindingId: request.params.binding_id, after: request.query.after, limit });
       return { object: 'list' as const, data: rows.map(presentEvent), next_cursor: rows.length === limit ? String(rows.at(-1)!.seq) : null };
@@ -152,13 +158,13 @@ export const bindingRoutes = (rail: Rail): FastifyPluginAsyncTypebox => async (a
   app.post(
     '/v1/bindings/:binding_id/cancel',
     action('Cancel a binding', 'Queued or waiting work is cancelled at once; running work is asked to stop (its next heartbeat answers 409).'),
-    async (request) => presentBinding(await rail.cancel(who(request).tenantId, request.params.binding_id)),
+    async (request) => presentBinding(await rail.cancel(who(request).tenantId, request.params.binding_id, who(request))),
   );
 
   app.post(
     '/v1/bindings/:binding_id/retry',
     action('Run a waiting retry now', 'A binding in retry_wait goes back to the queue at once.'),
-    async (request) => presentBinding(await rail.retry(who(request).tenantId, request.params.binding_id)),
+    async (request) => presentBinding(await rail.retry(who(request).tenantId, request.params.binding_id, who(request))),
   );
 
   app.post(
@@ -171,12 +177,12 @@ export const bindingRoutes = (rail: Rail): FastifyPluginAsyncTypebox => async (a
           'A new binding for the same Work Order with replay_of set; the same inputs, or the original inputs with input_patch merged in (RFC 7386). Its result says whether the output digest matched (replay.deterministic).',
         tags,
         params: BindingParams,
-        body: Type.Optional(Type.Object({ input_patch: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
+        body: Type.Optional(Type.Object({ input_patch: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), { maxProperties: 1000 })) }, { additionalProperties: false })),
         response: { 202: ExecutionBinding, ...pick(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const b = await rail.replay(who(request).tenantId, request.params.binding_id, request.body?.input_patch);
+      const b = await rail.replay(who(request).tenantId, request.params.binding_id, request.body?.input_patch, who(request));
       const binding = presentBinding(b);
       return reply.code(202).header('location', binding.links.self).send(binding);
     },

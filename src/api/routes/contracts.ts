@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from 'typebox';
 import { DsseEnvelope, InTotoStatement } from '../../contracts/attestation.js';
+import { Bundle, ConsistencyProof, InclusionProof, KeySet } from '../../contracts/bundle.js';
 import { RailError } from '../../contracts/errors.js';
 import { ExceptionTicket } from '../../contracts/exception-ticket.js';
 import { ExecutionBinding } from '../../contracts/execution-binding.js';
@@ -87,6 +88,26 @@ export const CONTRACTS = {
     schema: InTotoStatement,
     title: 'in-toto Statement (attestation payload)',
     description: 'The decoded payload of an attestation: subjects are the machine output and the result core, by SHA-256.',
+  },
+  bundle: {
+    schema: Bundle,
+    title: 'Verification Bundle',
+    description: 'One result and all of its proof — receipts, attestation, ledger leaf with inclusion proof, signed checkpoint, public keys — checked offline by `bindrail verify`.',
+  },
+  'inclusion-proof': {
+    schema: InclusionProof,
+    title: 'Inclusion Proof',
+    description: 'RFC 9162 audit path of a ledger leaf in the tree of tree_size leaves.',
+  },
+  'consistency-proof': {
+    schema: ConsistencyProof,
+    title: 'Consistency Proof',
+    description: 'RFC 9162 proof that the tree of `to` leaves extends the tree of `from` leaves (the ledger is append-only).',
+  },
+  'key-set': {
+    schema: KeySet,
+    title: 'Signing Key Set',
+    description: 'Every key that ever signed checkpoints or attestations, with its validity window (/.well-known/bindrail/keys.json).',
   },
   problem: {
     schema: Problem,

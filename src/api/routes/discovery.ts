@@ -63,7 +63,7 @@ export type DiscoveryManifest = Static<typeof DiscoveryManifest>;
 
 const SCOPE_HELP: Record<string, string> = {
   'work:submit': 'submit and preflight Work Orders',
-  'work:read': 'read bindings, results, events, receipts, ledger entries, attestations, tools; use /mcp',
+  'work:read': 'read bindings, results, events, receipts, ledger entries, attestations, tools',
   'work:operate': 'cancel, retry, replay, redeliver callbacks',
   'tool:execute': 'claim and run tool tasks as a remote tool worker',
   admin: 'everything, including tenants and API keys',
@@ -121,7 +121,7 @@ export function discoveryManifest(rail: Rail, app: FastifyInstance, origin: stri
       endpoint: `${origin}/mcp`,
       transport: 'streamable-http',
       sessions: 'stateless',
-      required_scope: 'work:read',
+      required_scope: 'authenticated',
       tools: MCP_TOOL_NAMES,
       stdio: { command: 'bindrail', args: ['mcp', '--url', origin], env: { BINDRAIL_API_KEY: '<your br_… key>' } },
     },
@@ -151,17 +151,17 @@ Version ${version}. Base URL ${origin}. Every request but the public discovery r
 
 1. Pick the tool: GET /v1/tools lists the operating tools, their operations, the capability each serves and its evidence checklist; GET /v1/tools/{name} adds each operation's input JSON Schema.
 2. Check first (optional): POST /v1/work-orders/preflight with the Work Order. Nothing is stored; it answers the route, the evidence review (sufficient | partial | insufficient, missing items) and any field errors.
-3. Submit: POST /v1/work-orders with a \`Idempotency-Key\` header. Body: \`tool\` + \`operation\` (or a \`capability\` such as finance.reconcile), \`inputs\`, \`evidence\` ([{item, ref}]), \`requester\` ({"kind": "agent", "id": "<you>"}). The 202 answer is the Execution Binding: \`binding_id\`, \`state\`, \`links\`. Resubmitting with the same key and body returns the same binding.
+3. Submit: POST /v1/work-orders with an \`Idempotency-Key\` header. Body: \`tool\` + \`operation\` (or a \`capability\` such as finance.reconcile), \`inputs\`, \`evidence\` ([{item, ref}]), \`requester\` ({"kind": "agent", "id": "<you>"}). The 202 answer is the Execution Binding: \`binding_id\`, \`state\`, \`links\`. Resubmitting with the same key and body returns the same binding.
 4. Wait: GET /v1/bindings/{binding_id}/result answers 202 \`result_pending\` (poll again after \`retry_after_ms\`) until it answers 200 with the Result Contract.
 5. Read the result: \`status\` (succeeded | failed | cancelled), \`evidence.status\` and \`evidence.missing\`, \`machine_output\`, \`human_summary\`, \`next_action\` and \`next_action_detail\`. Partial evidence is a result, not a failure: do what next_action says.
 6. Act: for supply_evidence or repair_inputs, POST /v1/bindings/{binding_id}/replay with {"input_patch": {…}} (JSON Merge Patch on the inputs); POST …/cancel stops queued or running work. GET …/events lists what happened, in order.
-7. Verify instead of trusting: receipts (GET /v1/receipts/{id}; digest = SHA-256 of its RFC 8785 JSON without the digest), the ledger leaf (GET …/ledger) and the attestation (GET …/attestation: an in-toto Statement in a DSSE envelope, Ed25519).
+7. Verify instead of trusting: GET /v1/bindings/{binding_id}/bundle is the result with all of its proof — receipts (digest = SHA-256 of RFC 8785 JSON without the digest), the ledger leaf with an RFC 9162 inclusion proof, the signed checkpoint, the DSSE attestation (in-toto Statement, Ed25519). Check it offline with \`bindrail verify bundle.json\`, against the keys at /.well-known/bindrail/keys.json.
 
 Money and quantities are decimal strings ("1250.00"), never JSON numbers.
 
 ## MCP
 
-- Streamable HTTP: ${origin}/mcp (stateless; send your API key as a Bearer token).
+- Streamable HTTP: ${origin}/mcp (stateless; any valid API key as a Bearer token — each tool call needs that key's scopes).
 - stdio: \`bindrail mcp --url ${origin} --api-key br_…\`
 - Tools: ${MCP_TOOL_NAMES.join(', ')}. Resources: the contracts.
 

@@ -24,7 +24,20 @@ export const pgTypes: pg.CustomTypesConfig = {
 };
 
 export function clientConfig(url: string): pg.ClientConfig {
-  return { connectionString: url, types: pgTypes, application_name: 'bindrail' };
+  return {
+    connectionString: url,
+    types: pgTypes,
+    application_name: 'bindrail',
+    // A server that cannot be reached fails the attempt instead of leaving it waiting.
+    connectionTimeoutMillis: 10_000,
+    // TCP keepalives find a peer gone silent (a partition) instead of waiting on it forever.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // A process cut off in the middle of a transaction holds row and ledger locks every other
+    // process waits for; the server ends such a session after this long. No transaction of the rail
+    // sits idle for more than milliseconds.
+    idle_in_transaction_session_timeout: 60_000,
+  };
 }
 
 export function openPool(url: string, log: ErrorLog = logToStderr): pg.Pool {

@@ -14,10 +14,11 @@ import * as events from './events.js';
 import * as exceptions from './exceptions.js';
 import * as ledger from './ledger.js';
 import { migratePostgres } from './migrate.js';
-import { endPool, logToStderr, openPool, type ErrorLog } from './open.js';
+import { endPool, logToStderr, openPool, type ErrorLog, type Sql } from './open.js';
 import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
 import * as remoteTools from './remote-tools.js';
+import { asUnavailable, guardedReads } from './unavailable.js';
 import { WORK_CHANNEL, WorkListener } from './wake.js';
 import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
@@ -34,6 +35,8 @@ interface TxState {
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly #pool: pg.Pool;
+  /** The pool for reads: a lost connection answers `unavailable`. */
+  readonly #reads: Sql;
   readonly #listener: WorkListener;
   /**
    * The tree as of this process's last committed append. Only a hint: another process may have
@@ -43,6 +46,7 @@ export class PostgresStore implements Store {
 
   private constructor(url: string, log: ErrorLog) {
     this.#pool = openPool(url, log);
+    this.#reads = guardedReads(this.#pool);
     this.#listener = new WorkListener(url, log);
   }
 
@@ -62,27 +66,45 @@ export class PostgresStore implements Store {
     await migratePostgres(this.#pool);
   }
 
-  /** BEGIN … COMMIT on one pooled client; ROLLBACK if `fn` throws. */
+  /**
+   * BEGIN … COMMIT on one pooled client; ROLLBACK if `fn` throws. A lost connection rejects as
+   * `unavailable` — at COMMIT its outcome is unknown, which idempotency keys and task-token fencing
+   * make safe to retry.
+   */
   async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false };
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw asUnavailable(err, 'write');
+    }
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this, a connection dropped between two
+    // statements would be an unhandled 'error' event and crash the process.
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
+    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false };
+    let committing = false;
     try {
       await client.query('BEGIN');
       const result = await fn(this.#makeTx(state));
+      committing = true;
       // NOTIFY is delivered at commit, so it rides in the COMMIT's round trip.
       await client.query(state.madeWorkRunnable ? `NOTIFY ${WORK_CHANNEL}; COMMIT` : 'COMMIT');
       if (state.frontier) this.#frontier = state.frontier;
       return result;
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection itself is gone: destroy the client rather than return it to the pool.
-        broken = rollbackError as Error;
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          // The connection itself is gone: destroy the client rather than return it to the pool.
+          broken = rollbackError as Error;
+        }
       }
-      throw err;
+      throw asUnavailable(err, committing ? 'commit' : 'write');
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -175,41 +197,41 @@ export class PostgresStore implements Store {
   }
 
   // Reads: straight from the pool, so they see every committed transaction of every process.
-  getWorkOrder = (t: string, id: string) => workOrders.getWorkOrder(this.#pool, t, id);
-  getBinding = (t: string, id: string) => bindings.getBinding(this.#pool, t, id);
-  listBindings = (t: string, f: Parameters<Store['listBindings']>[1]) => bindings.listBindings(this.#pool, t, f);
-  getCommand = (t: string, id: string) => workOrders.getCommand(this.#pool, t, id);
-  getResult = (t: string, id: string) => results.getResult(this.#pool, t, id);
-  listEvents = (t: string, o: Parameters<Store['listEvents']>[1]) => events.listEvents(this.#pool, t, o);
-  listReceipts = (t: string, id: string) => results.listReceipts(this.#pool, t, id);
-  getReceipt = (t: string, id: string) => results.getReceipt(this.#pool, t, id);
-  getAttestation = (t: string, id: string) => results.getAttestation(this.#pool, t, id);
-  getException = (t: string, id: string) => exceptions.getException(this.#pool, t, id);
-  listExceptions = (t: string, o: Parameters<Store['listExceptions']>[1]) => exceptions.listExceptions(this.#pool, t, o);
-  getLedgerEntry = (seq: number) => ledger.getLedgerEntry(this.#pool, seq);
-  findLedgerEntry = (id: string, kind: string) => ledger.findLedgerEntry(this.#pool, id, kind);
-  listLedgerEntries = (o: Parameters<Store['listLedgerEntries']>[0]) => ledger.listLedgerEntries(this.#pool, o);
-  ledgerSize = () => ledger.ledgerSize(this.#pool);
-  ledgerNodes = (coords: Parameters<Store['ledgerNodes']>[0]) => ledger.ledgerNodes(this.#pool, coords);
-  latestCheckpoint = () => ledger.latestCheckpoint(this.#pool);
-  listCheckpoints = (o: Parameters<Store['listCheckpoints']>[0]) => ledger.listCheckpoints(this.#pool, o);
-  listSigningKeys = () => ledger.listSigningKeys(this.#pool);
-  queueCounts = (t?: string) => bindings.queueCounts(this.#pool, t);
-  findApiKeyByHash = (h: string) => admin.findApiKeyByHash(this.#pool, h);
-  getTenant = (t: string) => admin.getTenant(this.#pool, t);
-  listTenants = (o: Parameters<Store['listTenants']>[0]) => admin.listTenants(this.#pool, o);
-  getApiKey = (id: string) => admin.getApiKey(this.#pool, id);
-  listApiKeys = (o: Parameters<Store['listApiKeys']>[0]) => admin.listApiKeys(this.#pool, o);
-  getSwitch = (name: string) => admin.getSwitch(this.#pool, name);
-  getCallbackDelivery = (t: string, id: string) => callbacks.getCallbackDelivery(this.#pool, t, id);
-  listCallbackAttempts = (t: string, id: string) => callbacks.listCallbackAttempts(this.#pool, t, id);
-  listCallbackDeliveries = (t: string, o: Parameters<Store['listCallbackDeliveries']>[1]) => callbacks.listCallbackDeliveries(this.#pool, t, o);
-  callbackCounts = (t?: string) => callbacks.callbackCounts(this.#pool, t);
-  getWebhookSecret = (t: string) => webhookSecrets.getWebhookSecret(this.#pool, t);
-  listAudit = (t: string | undefined, o: Parameters<Store['listAudit']>[1]) => audit.listAudit(this.#pool, t, o);
-  leaseHolders = (t?: string) => queueMonitor.leaseHolders(this.#pool, t);
-  oldestQueued = (t?: string) => queueMonitor.oldestQueued(this.#pool, t);
-  completionsSince = (t: string | undefined, since: number) => queueMonitor.completionsSince(this.#pool, t, since);
-  stuckCandidates = (t: string, o: Parameters<Store['stuckCandidates']>[1]) => queueMonitor.stuckCandidates(this.#pool, t, o);
-  listRemoteTools = () => remoteTools.listRemoteTools(this.#pool);
+  getWorkOrder = (t: string, id: string) => workOrders.getWorkOrder(this.#reads, t, id);
+  getBinding = (t: string, id: string) => bindings.getBinding(this.#reads, t, id);
+  listBindings = (t: string, f: Parameters<Store['listBindings']>[1]) => bindings.listBindings(this.#reads, t, f);
+  getCommand = (t: string, id: string) => workOrders.getCommand(this.#reads, t, id);
+  getResult = (t: string, id: string) => results.getResult(this.#reads, t, id);
+  listEvents = (t: string, o: Parameters<Store['listEvents']>[1]) => events.listEvents(this.#reads, t, o);
+  listReceipts = (t: string, id: string) => results.listReceipts(this.#reads, t, id);
+  getReceipt = (t: string, id: string) => results.getReceipt(this.#reads, t, id);
+  getAttestation = (t: string, id: string) => results.getAttestation(this.#reads, t, id);
+  getException = (t: string, id: string) => exceptions.getException(this.#reads, t, id);
+  listExceptions = (t: string, o: Parameters<Store['listExceptions']>[1]) => exceptions.listExceptions(this.#reads, t, o);
+  getLedgerEntry = (seq: number) => ledger.getLedgerEntry(this.#reads, seq);
+  findLedgerEntry = (id: string, kind: string) => ledger.findLedgerEntry(this.#reads, id, kind);
+  listLedgerEntries = (o: Parameters<Store['listLedgerEntries']>[0]) => ledger.listLedgerEntries(this.#reads, o);
+  ledgerSize = () => ledger.ledgerSize(this.#reads);
+  ledgerNodes = (coords: Parameters<Store['ledgerNodes']>[0]) => ledger.ledgerNodes(this.#reads, coords);
+  latestCheckpoint = () => ledger.latestCheckpoint(this.#reads);
+  listCheckpoints = (o: Parameters<Store['listCheckpoints']>[0]) => ledger.listCheckpoints(this.#reads, o);
+  listSigningKeys = () => ledger.listSigningKeys(this.#reads);
+  queueCounts = (t?: string) => bindings.queueCounts(this.#reads, t);
+  findApiKeyByHash = (h: string) => admin.findApiKeyByHash(this.#reads, h);
+  getTenant = (t: string) => admin.getTenant(this.#reads, t);
+  listTenants = (o: Parameters<Store['listTenants']>[0]) => admin.listTenants(this.#reads, o);
+  getApiKey = (id: string) => admin.getApiKey(this.#reads, id);
+  listApiKeys = (o: Parameters<Store['listApiKeys']>[0]) => admin.listApiKeys(this.#reads, o);
+  getSwitch = (name: string) => admin.getSwitch(this.#reads, name);
+  getCallbackDelivery = (t: string, id: string) => callbacks.getCallbackDelivery(this.#reads, t, id);
+  listCallbackAttempts = (t: string, id: string) => callbacks.listCallbackAttempts(this.#reads, t, id);
+  listCallbackDeliveries = (t: string, o: Parameters<Store['listCallbackDeliveries']>[1]) => callbacks.listCallbackDeliveries(this.#reads, t, o);
+  callbackCounts = (t?: string) => callbacks.callbackCounts(this.#reads, t);
+  getWebhookSecret = (t: string) => webhookSecrets.getWebhookSecret(this.#reads, t);
+  listAudit = (t: string | undefined, o: Parameters<Store['listAudit']>[1]) => audit.listAudit(this.#reads, t, o);
+  leaseHolders = (t?: string) => queueMonitor.leaseHolders(this.#reads, t);
+  oldestQueued = (t?: string) => queueMonitor.oldestQueued(this.#reads, t);
+  completionsSince = (t: string | undefined, since: number) => queueMonitor.completionsSince(this.#reads, t, since);
+  stuckCandidates = (t: string, o: Parameters<Store['stuckCandidates']>[1]) => queueMonitor.stuckCandidates(this.#reads, t, o);
+  listRemoteTools = () => remoteTools.listRemoteTools(this.#reads);
 }

@@ -1,0 +1,132 @@
+/**
+ * Result events as JSON pages and as Server-Sent Events, read over real fetch streams: every
+ * event in order, and a reconnect with Last-Event-ID that misses none and repeats none.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestRail, waitForResult, type TestRail } from '../helpers/rail.js';
+import { openSse, type SseMessage, type SseStream } from '../helpers/sse-reader.js';
+import { registryWithTestkit, testOrder } from '../helpers/test-tools.js';
+import { packetOrder } from '../helpers/work-orders.js';
+
+let rail: TestRail;
+before(async () => {
+  rail = await startTestRail({}, { registry: registryWithTestkit() });
+});
+after(() => rail.close());
+
+const allEventsOf = async (id: string) => (await rail.api('GET', `/v1/bindings/${id}/events?limit=500`)).body.data as any[];
+const parse = (m: SseMessage) => JSON.parse(m.data) as { id: string; type: string; subject: string; seq: number };
+
+/** Reads messages until `done` says so. */
+async function readUntil(stream: SseStream, done: (e: ReturnType<typeof parse>, all: SseMessage[]) => boolean): Promise<SseMessage[]> {
+  const out: SseMessage[] = [];
+  for (;;) {
+    const m = await stream.next();
+    out.push(m);
+    if (done(parse(m), out)) return out;
+  }
+}
+
+test('a client connected before submit receives every event of each binding, in order', async () => {
+  const stream = await openSse(`${rail.url}/v1/events`, { key: rail.adminKey });
+  try {
+    assert.equal(stream.status, 200);
+    assert.match(stream.contentType ?? '', /^text\/event-stream/);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await rail.api('POST', '/v1/work-orders', packetOrder(7000 + i))).body.binding_id);
+    ids.push((await rail.api('POST', '/v1/work-orders', testOrder('slow', { value: 'sse', ms: 300 }))).body.binding_id);
+    const ready = new Set<string>();
+    const messages = await readUntil(stream, (e) => {
+      if (e.type === 'bindrail.result.ready') ready.add(e.subject);
+      return ids.every((id) => ready.has(id));
+    });
+    // The stream's ids are the tenant cursor: strictly increasing.
+    const cursors = messages.map((m) => Number(m.id));
+    assert.ok(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!), 'cursors increase');
+    for (const id of ids) {
+      const streamed = messages.map(parse).filter((e) => e.subject === id).map((e) => e.id);
+      const stored = await allEventsOf(id);
+      // The same events as stored, in the same order, with none skipped, through result.ready.
+      assert.deepEqual(streamed, stored.slice(0, streamed.length).map((e) => e.id), `events of ${id} in order`);
+      assert.ok(streamed.length >= stored.findIndex((e) => e.type === 'bindrail.result.ready') + 1, `all of ${id}'s events through result.ready`);
+    }
+  } finally {
+    stream.close();
+  }
+});
+
+test('the binding stream replays stored events, then live ones; ids are the per-binding seq', async () => {
+  const id = (await rail.api('POST', '/v1/work-orders', testOrder('slow', { value: 'live', ms: 400 }))).body.binding_id;
+  const stream = await openSse(`${rail.url}/v1/bindings/${id}/events`, { key: rail.adminKey });
+  try {
+    const messages = await readUntil(stream, (e) => e.type === 'bindrail.result.ready');
+    const seqs = messages.map((m) => Number(m.id));
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'seq 1, 2, 3… without gaps');
+    assert.deepEqual(messages.map((m) => parse(m).seq), seqs);
+    assert.ok(messages.some((m) => parse(m).type === 'bindrail.tool.progress'), 'progress events arrived live');
+    assert.deepEqual(messages.map((m) => parse(m).id), (await allEventsOf(id)).slice(0, messages.length).map((e) => e.id));
+  } finally {
+    stream.close();
+  }
+});
+
+test('a reconnect with Last-Event-ID misses none and repeats none (binding and tenant streams)', async () => {
+  const startCursor = Number((await rail.api('GET', '/v1/events?limit=500')).body.next_cursor ?? 0);
+  const id = (await rail.api('POST', '/v1/work-orders', testOrder('slow', { value: 'resume', ms: 700 }))).body.binding_id;
+
+  // Binding stream: read three, drop the connection, come back while more events are written.
+  const first = await openSse(`${rail.url}/v1/bindings/${id}/events`, { key: rail.adminKey });
+  const head = [await first.next(), await first.next(), await first.next()];
+  first.close();
+  await new Promise((r) => setTimeout(r, 250));
+  const second = await openSse(`${rail.url}/v1/bindings/${id}/events`, { key: rail.adminKey, lastEventId: head.at(-1)!.id });
+  const tail = await readUntil(second, (e) => e.type === 'bindrail.result.ready');
+  second.close();
+  const seen = [...head, ...tail].map((m) => parse(m).id);
+  assert.equal(new Set(seen).size, seen.length, 'no event twice');
+  assert.deepEqual(seen, (await allEventsOf(id)).slice(0, seen.length).map((e) => e.id), 'none missed, in order');
+  assert.ok(tail.length > 0 && head.length === 3);
+
+  // Tenant stream: resume from ?after= (the first connect) and then from Last-Event-ID.
+  const t1 = await openSse(`${rail.url}/v1/events?after=${startCursor}`, { key: rail.adminKey });
+  const part1 = [await t1.next(), await t1.next()];
+  t1.close();
+  const t2 = await openSse(`${rail.url}/v1/events?after=${startCursor}`, { key: rail.adminKey, lastEventId: part1.at(-1)!.id });
+  const part2 = await readUntil(t2, (e) => e.subject === id && e.type === 'bindrail.result.ready');
+  t2.close();
+  const tenantSeen = [...part1, ...part2].map((m) => parse(m).id);
+  const stored = (await rail.api('GET', `/v1/events?after=${startCursor}&limit=500`)).body.data.map((e: any) => e.id);
+  assert.deepEqual(tenantSeen, stored.slice(0, tenantSeen.length));
+});
+
+test('GET /v1/events pages with after= and next_cursor; a bad Last-Event-ID is a problem', async () => {
+  const id = (await rail.api('POST', '/v1/work-orders', packetOrder(7100))).body.binding_id;
+  await waitForResult(rail, id);
+  const pages: any[] = [];
+  let cursor = 0;
+  for (;;) {
+    const page = (await rail.api('GET', `/v1/events?after=${cursor}&limit=7`)).body;
+    pages.push(...page.data);
+    if (page.data.length === 0) {
+      assert.equal(page.next_cursor, null);
+      break;
+    }
+    cursor = Number(page.next_cursor);
+  }
+  assert.equal(new Set(pages.map((e) => e.id)).size, pages.length);
+  const mine = pages.filter((e) => e.subject === id).map((e) => e.id);
+  assert.deepEqual(mine, (await allEventsOf(id)).map((e) => e.id));
+
+  const bad = await rail.api('GET', '/v1/events', undefined, { headers: { accept: 'text/event-stream', 'last-event-id': 'abc' } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.errors[0].pointer, '/headers/last-event-id');
+  assert.equal((await rail.api('GET', '/v1/events', undefined, { key: null, headers: { accept: 'text/event-stream' } })).status, 401);
+});
+
+test('closing the server ends open streams', async () => {
+  const r = await startTestRail();
+  const stream = await openSse(`${r.url}/v1/events`, { key: r.adminKey });
+  await r.close();
+  await assert.rejects(stream.next(5_000), /ended|terminated|aborted/);
+});
