@@ -8,7 +8,7 @@ import type { Rail } from '../rail/rail.js';
 import { installAuth } from './auth.js';
 import { installJsonBodies } from './json-body.js';
 import { openapiFinish, openapiTransform } from './openapi.js';
-import { installProblemHandlers } from './problems.js';
+import { frameworkProblem, installProblemHandlers } from './problems.js';
 import { rateLimiter } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
@@ -42,6 +42,7 @@ export async function buildApp(rail: Rail, config: Pick<Config, 'bodyLimit' | 'o
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     requestTimeout: 60_000,
+    frameworkErrors: frameworkProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The install helpers take the plain instance; the TypeBox provider only types route handlers.
   const base = app as unknown as FastifyInstance;
@@ -66,7 +67,7 @@ export async function buildApp(rail: Rail, config: Pick<Config, 'bodyLimit' | 'o
     transform: openapiTransform as never,
     transformObject: openapiFinish as never,
   });
-  app.get('/openapi.json', { config: { scope: 'public' }, schema: { summary: 'This OpenAPI 3.1 document', tags: ['discovery'], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { scope: 'public' }, schema: { summary: 'This OpenAPI 3.1 document', tags: ['discovery'], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } } }, async () => app.swagger() as unknown as Record<string, unknown>);
   await app.register(metricsRoutes(rail));
   await app.register(healthRoutes(rail, VERSION));
   await app.register(workOrderRoutes(rail));

@@ -1,5 +1,5 @@
 /** RFC 9457 problem details for every error the API answers; no stack trace ever leaves. */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, problemType, RailError, type ErrorCode, type FieldError } from '../contracts/errors.js';
 import { fieldErrors } from '../rail/schema-check.js';
 import { maskSecrets, maskUrl } from './mask-secrets.js';
@@ -33,6 +33,15 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'bad_request',
   FST_ERR_CTP_INVALID_JSON_BODY: 'bad_request',
 };
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route runs (a malformed URL, a
+ * path parameter over maxParamLength) answers problem JSON too. The URL is not echoed.
+ */
+export function frameworkProblem(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 'uri_too_long', 'a path parameter is longer than 100 characters');
+  return sendProblem(reply, 'bad_request', 'the URL is not valid (a percent-encoding or a path segment cannot be decoded)');
+}
 
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -29,13 +29,28 @@ export async function serve(argv: string[]): Promise<number> {
       `\nAdmin API key (shown once; also saved to ${config.dataDir}/admin.key, mode 0600):\n  ${runtime.createdAdminKey}\n\n`,
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stdout.write(`${signal}: stopping — no new claims, finishing running tasks…\n`);
-      void runtime.close().then(resolve);
+  const failed = await new Promise<boolean>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal: the operator will not wait. Leases still held expire and are retried.
+        process.stdout.write(`${signal} again: exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stdout.write(
+        `${signal}: stopping — no new claims; running tasks get ${config.shutdownGraceMs} ms, then their leases are given back…\n`,
+      );
+      runtime.close().then(
+        () => resolve(false),
+        (err: unknown) => {
+          process.stderr.write(`bindrail: shutdown did not finish cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+          resolve(true);
+        },
+      );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
-  return 0;
+  return failed ? 1 : 0;
 }

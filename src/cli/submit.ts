@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import type { ExecutionBinding } from '../contracts/execution-binding.js';
 import type { ResultContract } from '../contracts/result-contract.js';
 import { call, type Remote } from './http-client.js';
+import { progress, type Progress } from './progress.js';
 import { REMOTE_OPTIONS, resolveRemote } from './remote.js';
 
 export const SUBMIT_HELP = `bindrail submit FILE.json… [--wait] [--timeout-ms N] [--json] [--url URL] [--api-key KEY]
 
 Submits each file as a Work Order. With --wait, waits for each result contract and exits 1
-if any binding did not succeed.
+if any binding did not succeed. With several files, progress goes to stderr (a bar on a terminal).
 `;
 
 export async function waitForResult(remote: Remote, bindingId: string, timeoutMs: number): Promise<ResultContract> {
@@ -24,6 +25,9 @@ export async function waitForResult(remote: Remote, bindingId: string, timeoutMs
   }
 }
 
+/** Waiting for results of many files: this many polls in flight at once. */
+const WAIT_CONCURRENCY = 8;
+
 export async function submit(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -36,25 +40,42 @@ export async function submit(argv: string[]): Promise<number> {
   }
   const remote = resolveRemote(values);
   const timeoutMs = Number(values['timeout-ms'] ?? 60_000);
-  let failures = 0;
-  const out: unknown[] = [];
+  const many = positionals.length > 1;
+  const print = (bar: Progress | undefined, text: string): void => {
+    if (values.json) return;
+    if (bar) bar.println(text);
+    else process.stdout.write(text);
+  };
+
+  // First every file is submitted, then (with --wait) the results are awaited together.
+  const submitted: { file: string; binding: ExecutionBinding; result?: ResultContract }[] = [];
+  const sending = many ? progress({ label: 'submit', total: positionals.length, unit: 'files' }) : undefined;
   for (const file of positionals) {
     const body = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     const { body: binding } = await call<ExecutionBinding>(remote, 'POST', '/v1/work-orders', body);
-    if (!values.wait) {
-      out.push({ file, binding });
-      if (!values.json) process.stdout.write(`${file}: ${binding.binding_id} ${binding.state} (${binding.tool.name}.${binding.operation})\n`);
-      continue;
-    }
-    const result = await waitForResult(remote, binding.binding_id, timeoutMs);
-    if (result.status !== 'succeeded') failures++;
-    out.push({ file, binding, result });
-    if (!values.json) {
-      process.stdout.write(
-        `${file}: ${binding.binding_id} ${result.status} — evidence ${result.evidence.status}, next: ${result.next_action}\n  ${result.human_summary}\n`,
-      );
-    }
+    submitted.push({ file, binding });
+    if (!values.wait) print(sending, `${file}: ${binding.binding_id} ${binding.state} (${binding.tool.name}.${binding.operation})\n`);
+    sending?.tick();
   }
-  if (values.json) process.stdout.write(JSON.stringify(out.length === 1 ? out[0] : out, null, 2) + '\n');
+  sending?.done();
+
+  let failures = 0;
+  if (values.wait) {
+    const waiting = many ? progress({ label: 'results', total: submitted.length, unit: 'results' }) : undefined;
+    let next = 0;
+    const worker = async () => {
+      while (next < submitted.length) {
+        const entry = submitted[next++]!;
+        const result = await waitForResult(remote, entry.binding.binding_id, timeoutMs);
+        entry.result = result;
+        if (result.status !== 'succeeded') failures++;
+        print(waiting, `${entry.file}: ${entry.binding.binding_id} ${result.status} — evidence ${result.evidence.status}, next: ${result.next_action}\n  ${result.human_summary}\n`);
+        waiting?.tick();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WAIT_CONCURRENCY, submitted.length) }, worker));
+    waiting?.done(failures > 0 ? `results: ${failures} of ${submitted.length} did not succeed` : undefined);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(submitted.length === 1 ? submitted[0] : submitted, null, 2) + '\n');
   return failures > 0 ? 1 : 0;
 }

@@ -1,0 +1,21 @@
+/** `import { BindrailClient } from 'bindrail/client'`: the typed HTTP client and the public object types. */
+export { BindrailClient } from './bindrail-client.js';
+export type { AttestationRecord, BindrailClientOptions, CallbackSwitch, FetchLike, Health, Page, Principal, ResultPending, ToolSwitch, WaitOptions } from './bindrail-client.js';
+export { BindrailProblemError, BindrailTimeoutError } from './errors.js';
+export { NOT_IN_CLIENT, ROUTES, type Operation } from './routes.js';
+export type { DsseEnvelope, InTotoStatement } from '../contracts/attestation.js';
+export type { Bundle, ConsistencyProof, InclusionProof, KeySet, PublishedKey } from '../contracts/bundle.js';
+export type { CallbackDelivery, CallbackSecret } from '../contracts/callback-delivery.js';
+export type { ExecutionBinding } from '../contracts/execution-binding.js';
+export type { ExceptionTicket } from '../contracts/exception-ticket.js';
+export type { Checkpoint, LedgerEntry } from '../contracts/ledger.js';
+export type { Problem } from '../contracts/problem.js';
+export type { AuditEvent, QueueMonitor, StuckAlert } from '../contracts/queue-monitor.js';
+export type { Receipt } from '../contracts/receipt.js';
+export type { ResultContract } from '../contracts/result-contract.js';
+export type { ResultEvent } from '../contracts/result-event.js';
+export type { ToolCommand } from '../contracts/tool-command.js';
+export type { WorkOrder, WorkOrderRequest } from '../contracts/work-order.js';
+export type { PreflightAnswer } from '../rail/preflight.js';
+export type { ToolManifest } from '../tools/manifest.js';
+export type { RemoteToolManifest } from '../tools/remote.js';
