@@ -1,8 +1,9 @@
 /**
- * Request bodies: JSON only (anything else is 415), strict UTF-8, at most MAX_JSON_DEPTH levels of
- * nesting, no NUL characters, no lone surrogates, no `__proto__` keys. The depth is measured on the
- * text before parsing, in one loop, so a hostile body cannot exhaust the stack of the parser, the
- * validator, the canonicaliser or the merge patch that later walk it recursively.
+ * Request bodies: JSON only (anything else is 415), strict UTF-8, an object or an array, at most
+ * MAX_JSON_DEPTH levels of nesting, no NUL characters, no lone surrogates, no `__proto__` keys.
+ * The depth is measured on the text before parsing, in one loop, so a hostile body cannot exhaust
+ * the stack of the parser, the validator, the canonicaliser or the merge patch that later walk it
+ * recursively.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RailError } from '../contracts/errors.js';
@@ -80,6 +81,8 @@ export function installJsonBodies(app: FastifyInstance): void {
     const problem = jsonTextProblem(text);
     if (problem) return done(new RailError('bad_request', problem), undefined);
     parseJson(request, text, (err, body) => {
+      // Every body of this API is an object or an array; a bare null would read as "no body".
+      if (!err && (body === null || typeof body !== 'object')) return done(new RailError('bad_request', 'the body must be a JSON object or array'), undefined);
       if (!err) return done(null, body);
       if ((err as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return done(new RailError('bad_request', 'the body is empty but the content type says JSON'), undefined);
       done(new RailError('bad_request', isJson(text) ? 'the body uses a forbidden key (__proto__ or constructor.prototype)' : 'the body is not valid JSON'), undefined);

@@ -40,9 +40,10 @@ function strictNumerals(schema: { properties?: Record<string, { type?: unknown }
 export function installValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const validate = (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema);
-    // A body declared Type.Optional(…) may be left out entirely (POST …/replay with no body).
+    // A body declared Type.Optional(…) may be left out entirely (POST …/replay with no body): Fastify
+    // validates a missing body as null; a JSON `null` body never gets here (json-body.ts refuses it).
     if (httpPart === 'body' && (schema as { '~optional'?: boolean })['~optional'] === true) {
-      const optional = (data: unknown) => data === undefined || validate(data);
+      const optional = (data: unknown) => data === undefined || data === null || validate(data);
       return Object.defineProperty(optional, 'errors', { get: () => validate.errors });
     }
     return httpPart === 'params' || httpPart === 'querystring' ? strictNumerals(schema as never, validate) : validate;

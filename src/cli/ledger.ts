@@ -26,7 +26,7 @@ Exits 1 naming the first tampered row. Progress goes to stderr.
   --data-dir DIR  the rail's data dir (BINDRAIL_DATA_DIR, default ./.bindrail); SQLite: DIR/rail.db
   --store URL     'sqlite', a .db path, or postgres://… (BINDRAIL_STORE)
   --deep          also check results, receipts and attestations
-  --batch N       leaves read per batch (default 10000)
+  --batch N       leaves read per batch (default 1000)
   --json          print the report as JSON
 `;
 

@@ -64,7 +64,8 @@ export function noteKeyId(keyName: string, publicKeyRaw: Uint8Array): Buffer {
 /** The 32-byte RFC 8032 encoding of an Ed25519 key's public half. */
 export function ed25519PublicKeyRaw(key: KeyObject): Buffer {
   if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('not an Ed25519 key');
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
   return Buffer.from(spki.subarray(ED25519_SPKI_PREFIX.length));
 }
 

@@ -6,6 +6,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from './canonical.js';
+import { ed25519PublicKeyRaw } from './checkpoint-note.js';
 
 export interface SigningKey {
   keyId: string;
@@ -16,16 +17,13 @@ export interface SigningKey {
   createdAt: number;
 }
 
-export function rawPublicKey(publicKey: KeyObject): Buffer {
-  // The SPKI DER of an Ed25519 key is a fixed 12-byte prefix followed by the 32 raw bytes.
-  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-}
-
+/** An Ed25519 public KeyObject from its 32 raw bytes (RFC 8032 encoding). */
 export function publicKeyFromRaw(raw: Buffer): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-export function keyIdOf(publicKeyRaw: Buffer): string {
+/** Key id: the first 16 hex chars of SHA-256(raw public key). */
+export function keyIdOf(publicKeyRaw: Uint8Array): string {
   return sha256Hex(publicKeyRaw).slice(0, 16);
 }
 
@@ -34,7 +32,7 @@ const META_FILE = 'signing-key.json';
 
 function fromPrivate(privateKey: KeyObject, createdAt: number): SigningKey {
   const publicKey = createPublicKey(privateKey);
-  const publicKeyRaw = rawPublicKey(publicKey);
+  const publicKeyRaw = ed25519PublicKeyRaw(publicKey);
   return { keyId: keyIdOf(publicKeyRaw), privateKey, publicKey, publicKeyRaw, createdAt };
 }
 
@@ -69,4 +67,13 @@ export function createSigningKey(dataDir: string, createdAt: number): SigningKey
   writeSecret(keyPath, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
   writeSecret(join(dataDir, META_FILE), JSON.stringify({ created_at: createdAt }));
   return fromPrivate(privateKey, createdAt);
+}
+
+/**
+ * Rotation: a new current key for the data dir. The previous key's file is kept (retired) so the
+ * operator still holds it; its public half stays published with the window it was valid in.
+ */
+export function rotateSigningKey(dataDir: string, now: number): { previous: SigningKey | undefined; current: SigningKey } {
+  const previous = existsSync(join(dataDir, KEY_FILE)) ? loadOrCreateSigningKey(dataDir) : undefined;
+  return { previous, current: createSigningKey(dataDir, now) };
 }

@@ -179,7 +179,7 @@ export function verifyInclusion(
   let r: Uint8Array = leaf;
   for (const p of proof) {
     if (sn === 0) return false;
-    if (isOdd(fn)) {
+    if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
       while (!isOdd(fn) && fn !== 0) {
         fn = half(fn);
@@ -208,7 +208,9 @@ export function verifyConsistency(
 ): boolean {
   if (!isSize(m) || !isSize(n) || m > n) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !proof.every(isHash)) return false;
-  if (m === 0) return proof.length === 0 && sameBytes(oldRoot, emptyRootHash()) && (n > 0 || sameBytes(newRoot, oldRoot));
+  if (m === 0) {
+    return proof.length === 0 && sameBytes(oldRoot, emptyRootHash()) && (n > 0 || sameBytes(newRoot, oldRoot));
+  }
   if (m === n) return proof.length === 0 && sameBytes(oldRoot, newRoot);
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(m) ? [oldRoot, ...proof] : [...proof];
@@ -222,7 +224,7 @@ export function verifyConsistency(
   let sr = fr;
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
-    if (isOdd(fn)) {
+    if (isOdd(fn) || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
       while (!isOdd(fn) && fn !== 0) {
@@ -273,7 +275,7 @@ export class MerkleFrontier {
   append(leaf: Buffer): CompletedNode[] {
     if (!isHash(leaf)) throw new RangeError(`leaf hash must be ${HASH_SIZE} bytes`);
     const completed: CompletedNode[] = [];
-    let hash = Buffer.from(leaf);
+    let hash: Buffer = Buffer.from(leaf);
     let index = this.#size;
     // Each trailing set bit of the old size is a frontier subtree the new node now pairs with.
     for (let bits = this.#size, level = 0; isOdd(bits); bits = half(bits), level++) {
