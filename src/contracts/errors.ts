@@ -28,6 +28,7 @@ export const ERRORS = {
   tenant_exists: { status: 409, title: 'A tenant with this id exists' },
   last_admin_key: { status: 409, title: 'The last active admin key cannot be revoked' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'A path parameter is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unroutable: { status: 422, title: 'No tool can take this Work Order', nextAction: 'repair_inputs' },
   callback_url_refused: { status: 422, title: 'The callback URL is not allowed', nextAction: 'repair_inputs' },

@@ -15,8 +15,21 @@ export interface ResolvedAddress {
 /** Resolves a host name to all its addresses; injected so tests can resolve names without a network. */
 export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemLookup: HostLookup = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+/** How long a name may take to resolve: getaddrinfo has no timeout of its own, and intake waits for it. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+export const systemLookup: HostLookup = async (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${hostname} did not resolve in time`), { code: 'ETIMEOUT' })), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    const found = await Promise.race([dnsLookup(hostname, { all: true, verbatim: true }), timeout]);
+    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 /** Ranges a callback may not reach, each with the reason the refusal names. */
 const RANGES: [reason: string, family: 'ipv4' | 'ipv6', network: string, prefix: number][] = [

@@ -106,8 +106,9 @@ export class Attempts {
     const b = await tx.lockBinding(item.token.bindingId);
     // A token used under another tenant's key is as unknown as a forged one.
     if (b && item.tenantId !== undefined && b.tenant_id !== item.tenantId) throw new RailError('not_found', 'no task for this token');
-    if (b?.cancel_requested && b.state === 'leased' && b.attempt === item.token.attempt) return { b, cancelled: true };
+    // Fencing first: only the current attempt's own token learns of a cancel or acts on it.
     const current = assertCurrentAttempt(b, item.token);
+    if (current.cancel_requested) return { b: current, cancelled: true };
     if (current.lease_expires_at !== null && current.lease_expires_at < now) {
       const err = { code: 'lease_expired', message: `no heartbeat within ${current.heartbeat_timeout_ms} ms`, retryable: true };
       drafts.push(...(await failAttempt(this.ctx, tx, current, err, now, now - (current.heartbeat_at ?? current.updated_at))));

@@ -88,6 +88,7 @@ const REPORT_GIVE_UP_MS = 10 * 60_000;
  */
 async function deliverReport(attempts: Attempts, token: string, report: Report, binding: ClaimedTask['binding'], log: ToolLogger): Promise<void> {
   const giveUpAt = Date.now() + REPORT_GIVE_UP_MS;
+  let retried = false;
   for (let wait = REPORT_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, REPORT_RETRY_MAX_MS)) {
     try {
       await attempts.report(token, report);
@@ -95,11 +96,14 @@ async function deliverReport(attempts: Attempts, token: string, report: Report, 
     } catch (err) {
       if (!(err instanceof RailError)) throw err;
       if (err.code === 'unavailable' && Date.now() < giveUpAt) {
+        retried = true;
         await new Promise((r) => setTimeout(r, wait));
         continue;
       }
       // A late report from a superseded attempt is refused by design (fencing); nothing to undo.
-      log.warn('report refused', { binding_id: binding.binding_id, attempt: binding.attempt, code: err.code });
+      // After a retry the usual cause is benign: the first try committed and only its answer was lost.
+      const msg = retried ? 'report refused on retry (the first try may have committed before the connection was lost)' : 'report refused';
+      log.warn(msg, { binding_id: binding.binding_id, attempt: binding.attempt, code: err.code });
       return;
     }
   }

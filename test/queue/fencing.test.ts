@@ -77,3 +77,19 @@ test('work nobody claims before its deadline fails with deadline_exceeded and a 
   assert.equal(result.exception.attempts, 0);
   assert.match(result.exception.message, /deadline .* passed while the work was queued/);
 });
+
+test('a forged token learns nothing of a pending cancel and cannot act on it', async () => {
+  const attempts = rail.runtime.rail.attempts;
+  const sub = await rail.api('POST', '/v1/work-orders', { tool: 'remotekit', operation: 'work', inputs: { value: 'c' } });
+  const task = await claimOne();
+  assert.equal(task.binding.binding_id, sub.body.binding_id);
+  const c = await rail.api('POST', `/v1/bindings/${sub.body.binding_id}/cancel`);
+  assert.equal(c.body.cancel_requested, true);
+  const forged = task.token.replace(/\.[A-Za-z0-9_-]{43}$/, '.' + 'B'.repeat(43));
+  await rejects(attempts.report(forged, { kind: 'failed', code: 'x', message: 'x', retryable: false, runMs: 1 }), 'not_found');
+  assert.equal((await rail.api('GET', `/v1/bindings/${sub.body.binding_id}`)).body.state, 'leased');
+  // The real token hears of the cancel, and its report ends the binding cancelled.
+  await rejects(attempts.heartbeat(task.token), 'binding_cancelled');
+  await attempts.report(task.token, { kind: 'failed', code: 'stopped', message: 'stopped on cancel', retryable: true, runMs: 1 });
+  assert.equal((await waitForResult(rail, sub.body.binding_id)).status, 'cancelled');
+});
