@@ -92,7 +92,7 @@ function toolRow(refresh) {
       if (shown === x.paused) return;
       shown = x.paused;
       const verb = x.paused ? 'resume' : 'pause';
-      fill(control, actionButton({ label: x.paused ? 'Resume' : 'Pause', context: `tool ${x.tool}`, path: `/v1/queue/tools/${encodeURIComponent(x.tool)}/${verb}`, onDone: refresh }));
+      fill(control, actionButton({ label: x.paused ? 'Resume' : 'Pause', context: `tool ${x.tool}`, path: `/v1/queue/tools/${encodeURIComponent(x.tool)}/${verb}`, scope: 'admin', onDone: refresh }));
     };
     return row;
   };
@@ -133,6 +133,7 @@ function killSwitch(refresh) {
       actionButton({
         label: paused ? 'Resume callbacks' : 'Stop all callbacks',
         path: `/v1/queue/callbacks/${paused ? 'resume' : 'pause'}`,
+        scope: 'admin',
         kind: paused ? 'primary' : 'danger',
         pressed: paused,
         onDone: refresh,
