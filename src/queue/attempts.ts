@@ -34,6 +34,8 @@ interface TokenItem<T> {
   token: ParsedToken;
   tenantId?: string;
   payload: T;
+  /** Answer with the binding as committed (one more read); in-process workers do not need it. */
+  wantRow?: boolean;
 }
 
 function parseOrThrow(token: string): ParsedToken {
@@ -95,7 +97,12 @@ export class Attempts {
 
   /** Reports the end of an attempt; resolves with the binding after the report is durable. */
   async report(token: string, report: Report, tenantId?: string): Promise<BindingRow> {
-    return this.#reports.add({ token: parseOrThrow(token), tenantId, payload: report });
+    return this.#reports.add({ token: parseOrThrow(token), tenantId, payload: report, wantRow: true });
+  }
+
+  /** Like report(), without reading the binding back: the in-process worker's hot path. */
+  async reportQuietly(token: string, report: Report): Promise<void> {
+    await this.#reports.add({ token: parseOrThrow(token), payload: report });
   }
 
   /**
@@ -174,10 +181,10 @@ export class Attempts {
       return tx.appendEvents(drafts);
     });
     this.#publish(events);
-    // Answer with the binding as committed.
+    // Answer with the binding as committed, to those who asked for it.
     return Promise.all(
       results.map(async (r, i): Promise<BatchResult<BindingRow>> => {
-        if (!r.ok) return r;
+        if (!r.ok || !items[i]!.wantRow) return r;
         const fresh = await this.ctx.store.getBinding(r.value.tenant_id, touched[i]!);
         return { ok: true, value: fresh ?? r.value };
       }),

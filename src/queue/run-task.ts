@@ -91,7 +91,7 @@ async function deliverReport(attempts: Attempts, token: string, report: Report, 
   let retried = false;
   for (let wait = REPORT_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, REPORT_RETRY_MAX_MS)) {
     try {
-      await attempts.report(token, report);
+      await attempts.reportQuietly(token, report);
       return;
     } catch (err) {
       if (!(err instanceof RailError)) throw err;
