@@ -47,7 +47,7 @@ export const SETTINGS: Setting[] = [
   { key: 'shutdownGraceMs', flag: '--shutdown-grace-ms', env: 'BINDRAIL_SHUTDOWN_GRACE_MS', kind: 'int', default: '10000', help: 'on SIGTERM, how long running tasks may finish before their leases are given back' },
   { key: 'maxBatch', flag: '--max-batch', env: 'BINDRAIL_MAX_BATCH', kind: 'int', default: '512', help: 'most items one group-commit transaction carries' },
   { key: 'bodyLimit', flag: '--body-limit', env: 'BINDRAIL_BODY_LIMIT', kind: 'int', default: '1048576', help: 'largest request body in bytes' },
-  { key: 'rateLimit', flag: '--rate-limit', env: 'BINDRAIL_RATE_LIMIT', kind: 'int', default: '6000', help: 'requests per minute per API key (per client address without one), per process; 0 = off' },
+  { key: 'rateLimit', flag: '--rate-limit', env: 'BINDRAIL_RATE_LIMIT', kind: 'int', default: '120000', help: 'requests per minute per API key (per client address without one), per process; 0 = off' },
   { key: 'logLevel', flag: '--log-level', env: 'BINDRAIL_LOG_LEVEL', kind: 'string', default: 'info', help: 'pino level: fatal…trace, or silent' },
   { key: 'allowPrivateCallbacks', flag: '--allow-private-callbacks', env: 'BINDRAIL_ALLOW_PRIVATE_CALLBACKS', kind: 'bool', default: 'false', help: 'let callbacks and remote tools reach loopback/private addresses' },
   { key: 'callbackBackoff', flag: '--callback-backoff', env: 'BINDRAIL_CALLBACK_BACKOFF', kind: 'durations', default: '1s,5s,30s,2m,10m,1h', help: 'callback retry schedule (plain numbers are ms)' },

@@ -243,7 +243,7 @@ describe('console', { skip }, () => {
     const { value } = await rail.runtime.store.write((tx) => createApiKey(tx, { tenantId: 'default', name: 'viewer', scopes: ['work:read'], now: Date.now() }));
     const page = await open(PHONE);
     await signIn(page, value);
-    await page.getByText('Pause: needs work:operate').first().waitFor();
+    await page.getByText('Pause: needs admin').first().waitFor();
     assert.equal(await page.getByRole('button', { name: /^Pause tool/ }).count(), 0);
     await noSidewaysScroll(page);
     await shot(page, 'pulse-phone');

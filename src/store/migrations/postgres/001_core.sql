@@ -109,7 +109,6 @@ CREATE TABLE receipts (
   created_at  BIGINT NOT NULL
 );
 CREATE INDEX receipts_binding ON receipts (binding_id);
-CREATE INDEX receipts_digest ON receipts (digest);
 
 -- DSSE envelopes carrying in-toto statements.
 CREATE TABLE attestations (

@@ -106,7 +106,6 @@ CREATE TABLE receipts (
   created_at  INTEGER NOT NULL
 );
 CREATE INDEX receipts_binding ON receipts (binding_id);
-CREATE INDEX receipts_digest ON receipts (digest);
 
 -- DSSE envelopes carrying in-toto statements.
 CREATE TABLE attestations (
