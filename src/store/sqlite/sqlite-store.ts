@@ -75,13 +75,13 @@ export class SqliteStore implements Store {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const db = this.#writeDb;
     try {
-      db.exec('BEGIN IMMEDIATE');
+      this.#w('BEGIN IMMEDIATE').run();
       for (const job of jobs) {
         const frontier = this.#frontier && new MerkleFrontier(this.#frontier.size, this.#frontier.frontierHashes());
-        db.exec('SAVEPOINT job');
+        this.#w('SAVEPOINT job').run();
         try {
           outcomes.push({ ok: true, value: await job.fn(this.#tx) });
-          db.exec('RELEASE job');
+          this.#w('RELEASE job').run();
         } catch (error) {
           db.exec('ROLLBACK TO job');
           db.exec('RELEASE job');
@@ -89,7 +89,8 @@ export class SqliteStore implements Store {
           outcomes.push({ ok: false, error });
         }
       }
-      db.exec('COMMIT');
+      // Prepared once: exec() would parse each of these statements on every transaction.
+      this.#w('COMMIT').run();
       this.stats.commits++;
       this.stats.jobs += jobs.length;
       jobs.forEach((job, i) => {
