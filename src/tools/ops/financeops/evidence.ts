@@ -1,6 +1,7 @@
 /** FinanceOps evidence checklist and its review; preflight and run share it. */
 import type { EvidenceReview, Finding } from '../../../contracts/common.js';
 import type { EvidenceRef } from '../../../contracts/work-order.js';
+import { declaredButAbsent } from '../../evidence.js';
 import { reviewChecklist, type EvidenceItemSpec } from '../../sdk.js';
 import type { ReconcileInput } from './schemas.js';
 
@@ -26,21 +27,8 @@ function supplied(input: ReconcileInput): Record<string, boolean> {
   };
 }
 
-/** Evidence declared on the Work Order for a checklist item whose data the inputs do not carry. */
-function declaredButAbsent(has: Record<string, boolean>, declared: EvidenceRef[]): Finding[] {
-  const items = new Set(reconcileChecklist.map((c) => c.item));
-  return declared
-    .filter((d) => items.has(d.item) && !has[d.item])
-    .map((d) => ({
-      code: 'evidence_declared_not_in_inputs',
-      message: `Evidence for ${d.item} is declared${d.ref ? ` (${d.ref})` : ''} but its data is not in the inputs, so it cannot be checked.`,
-      item: d.item,
-      ...(d.ref ? { ref: d.ref } : {}),
-    }));
-}
-
 /** Evidence review of the inputs alone; `run` adds the findings of the reconciliation itself. */
 export function assessEvidence(input: ReconcileInput, declared: EvidenceRef[], findings: Finding[] = []): EvidenceReview {
   const has = supplied(input);
-  return reviewChecklist(reconcileChecklist, (item) => has[item] === true, [...declaredButAbsent(has, declared), ...findings]);
+  return reviewChecklist(reconcileChecklist, (item) => has[item] === true, [...declaredButAbsent(reconcileChecklist, has, declared), ...findings]);
 }

@@ -3,6 +3,7 @@ import type { EvidenceReview, NextAction } from '../../../contracts/common.js';
 import { reconcileChecklist } from './evidence.js';
 import { groupDigits } from './money.js';
 import type { ReconcileOutput } from './schemas.js';
+import { findingsSentence, supplyMissing } from '../../evidence.js';
 
 /** Findings that mean the inputs themselves are wrong, not that an open item needs a judgement. */
 const REPAIR_CODES = new Set([
@@ -47,25 +48,15 @@ export function summarize(output: ReconcileOutput, evidence: EvidenceReview): st
     const off = output.statement.balances.filter((b) => !isZero(b.difference));
     parts.push(off.length === 0 ? 'Statement balances tie out.' : `Statement balances do not tie out in ${off.map((b) => b.currency).join(', ')}.`);
   }
-  if (evidence.exceptions.length > 0) {
-    const codes = [...new Set(evidence.exceptions.map((e) => e.code))].sort().join(', ');
-    parts.push(`${plural(evidence.exceptions.length, 'finding')}: ${codes}.`);
-  }
+  const findings = findingsSentence(evidence.exceptions, plural);
+  if (findings) parts.push(findings);
   if (evidence.missing.length > 0) parts.push(`Missing: ${evidence.missing.join(', ')}.`);
   parts.push(`Next: ${nextAction(evidence).detail}`);
   return parts.join(' ');
 }
 
 export function nextAction(evidence: EvidenceReview): { action: NextAction; detail: string } {
-  if (evidence.status === 'insufficient') {
-    const required = new Set(reconcileChecklist.filter((c) => c.required).map((c) => c.item));
-    const must = evidence.missing.filter((m) => required.has(m));
-    const may = evidence.missing.filter((m) => !required.has(m));
-    return {
-      action: 'supply_evidence',
-      detail: `supply ${must.join(', ')} (required)${may.length > 0 ? `, ideally with ${may.join(', ')}` : ''}, and run again.`,
-    };
-  }
+  if (evidence.status === 'insufficient') return supplyMissing(reconcileChecklist, evidence);
   if (evidence.exceptions.some((e) => REPAIR_CODES.has(e.code))) {
     return { action: 'repair_inputs', detail: 'correct the inputs named in the findings and replay.' };
   }

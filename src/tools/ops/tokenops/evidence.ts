@@ -1,6 +1,7 @@
 /** TokenOps evidence checklist and its review; preflight and run share it. */
 import type { EvidenceReview, Finding } from '../../../contracts/common.js';
 import type { EvidenceRef } from '../../../contracts/work-order.js';
+import { declaredButAbsent } from '../../evidence.js';
 import { reviewChecklist, type EvidenceItemSpec } from '../../sdk.js';
 import type { SettleInput } from './schemas.js';
 
@@ -28,21 +29,8 @@ function supplied(input: SettleInput): Record<string, boolean> {
   };
 }
 
-/** Evidence declared on the Work Order for a checklist item whose data the inputs do not carry. */
-function declaredButAbsent(has: Record<string, boolean>, declared: EvidenceRef[]): Finding[] {
-  const items = new Set(settleChecklist.map((c) => c.item));
-  return declared
-    .filter((d) => items.has(d.item) && !has[d.item])
-    .map((d) => ({
-      code: 'evidence_declared_not_in_inputs',
-      message: `Evidence for ${d.item} is declared${d.ref ? ` (${d.ref})` : ''} but its data is not in the inputs, so it cannot be checked.`,
-      item: d.item,
-      ...(d.ref ? { ref: d.ref } : {}),
-    }));
-}
-
 /** Evidence review of the inputs alone; `run` adds the findings of the settlement itself. */
 export function assessEvidence(input: SettleInput, declared: EvidenceRef[], findings: Finding[] = []): EvidenceReview {
   const has = supplied(input);
-  return reviewChecklist(settleChecklist, (item) => has[item] === true, [...declaredButAbsent(has, declared), ...findings]);
+  return reviewChecklist(settleChecklist, (item) => has[item] === true, [...declaredButAbsent(settleChecklist, has, declared), ...findings]);
 }
