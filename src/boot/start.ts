@@ -117,6 +117,8 @@ export async function startRail(config: Readonly<Config>, opts: StartOptions = {
     ctx.loops = { reaper: runtime.reaper, callbacks: runtime.callbacks };
   }
   if (config.role !== 'worker') {
+    // Event streams of this API process hear of events other processes commit at once, not on their poll.
+    if (store.dialect === 'postgres') store.onEvents?.(() => ctx.bus.emit('stored'));
     runtime.app = await buildApp(rail, config, logger, opts.plugins);
     if (opts.listen !== false) {
       await runtime.app.listen({ host: config.host, port: config.port });

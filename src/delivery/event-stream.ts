@@ -125,6 +125,7 @@ export function streamEvents(
   const onEvents = (rows: EventRow[]) => {
     if (rows.some(matches)) void pump();
   };
+  const pumpNow = () => void pump();
   const heartbeat = setInterval(() => void write(': keep-alive\n\n'), timing.heartbeatMs);
   const poll = setInterval(() => void pump(), timing.pollMs);
   const streams = open.get(ctx.bus) ?? new Set();
@@ -134,6 +135,7 @@ export function streamEvents(
     if (closed) return;
     closed = true;
     ctx.bus.off('events', onEvents);
+    ctx.bus.off('stored', pumpNow);
     clearInterval(heartbeat);
     clearInterval(poll);
     streams.delete(end);
@@ -142,6 +144,7 @@ export function streamEvents(
 
   streams.add(end);
   ctx.bus.on('events', onEvents);
+  ctx.bus.on('stored', pumpNow);
   request.raw.on('close', end);
   res.on('close', end);
   void pump();

@@ -6,6 +6,8 @@ interface BusEvents {
   events: [EventRow[]];
   work: [];
   cancel: [bindingId: string];
+  /** Events were committed by another process sharing the store: read the store again. */
+  stored: [];
 }
 
 export class RailBus extends EventEmitter<BusEvents> {

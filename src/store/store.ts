@@ -190,5 +190,7 @@ export interface Store extends StoreReader {
    * unsubscribe. Absent where one process owns the store (SQLite: the in-process bus suffices).
    */
   onWork?(cb: () => void): () => void;
+  /** Cross-process event notice (PostgreSQL): another process committed events; streams read again. */
+  onEvents?(cb: () => void): () => void;
   close(): Promise<void>;
 }

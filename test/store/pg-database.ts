@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
 
@@ -35,7 +36,29 @@ export async function pgUnreachable(): Promise<string | undefined> {
   }
 }
 
+/**
+ * Held by test/e2e/pg-restart.test.ts while it restarts the server (its file holds the holder's
+ * pid). New test databases wait for it, so no other test starts into the restart.
+ */
+export const PG_RESTART_LOCK = '/tmp/bindrail-pg-restart.lock';
+
+function restartInProgress(): boolean {
+  if (!existsSync(PG_RESTART_LOCK)) return false;
+  const pid = Number(readFileSync(PG_RESTART_LOCK, 'utf8'));
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // ESRCH: the holder died and left a stale lock. EPERM: it lives, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
+  for (const giveUpAt = Date.now() + 10 * 60_000; restartInProgress() && Date.now() < giveUpAt; ) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const name = `bindrail_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_ADMIN_URL);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { WORK_CHANNEL } from '../../src/store/postgres/wake.js';
+import { EVENTS_CHANNEL, WORK_CHANNEL } from '../../src/store/postgres/wake.js';
 import { startTestRail, waitForResult, type TestRail } from '../helpers/rail.js';
 import { packetOrder } from '../helpers/work-orders.js';
 import { seed, T0, unique } from './fixtures.js';
@@ -49,6 +49,30 @@ await whenPostgres(() => {
       } finally {
         stop();
         stop2();
+      }
+    });
+
+    test('events committed through one store reach the onEvents listeners of another; work listeners hear nothing of them', async () => {
+      const tenant = unique('t');
+      const [row] = await seed(b, tenant, { state: 'leased', run_at: T0 });
+      let eventsHeard = 0;
+      let workHeard = 0;
+      const stopEvents = a.onEvents(() => eventsHeard++);
+      const stopWork = a.onWork(() => workHeard++);
+      try {
+        await a.listening();
+        const before = workHeard;
+        await b.write((tx) => tx.appendEvents([{ tenant_id: tenant, binding_id: row!.binding_id, type: 'bindrail.tool.progress', time: T0, data: {} }]));
+        await eventually(() => eventsHeard >= 1, 'the events listener woken');
+        assert.equal(workHeard, before, 'an events-only transaction is not a work wake-up');
+        // A transaction that appends nothing sends no events notice.
+        const heard = eventsHeard;
+        await b.write((tx) => tx.appendEvents([]));
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(eventsHeard, heard);
+      } finally {
+        stopEvents();
+        stopWork();
       }
     });
 
@@ -100,7 +124,7 @@ await whenPostgres(() => {
         try {
           const { rows } = await admin.query<{ pid: number }>(
             `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()`,
-            [`LISTEN ${WORK_CHANNEL}`],
+            [`LISTEN ${WORK_CHANNEL}; LISTEN ${EVENTS_CHANNEL}`],
           );
           assert.equal(rows.length, 1, 'one listening connection for all callbacks');
           await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
@@ -123,7 +147,7 @@ await whenPostgres(() => {
       await a.listening();
       stop();
       await eventually(async () => {
-        const { rows } = await a.pool.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = $1', [`LISTEN ${WORK_CHANNEL}`]);
+        const { rows } = await a.pool.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = $1', [`LISTEN ${WORK_CHANNEL}; LISTEN ${EVENTS_CHANNEL}`]);
         return rows.length === 0;
       }, 'no LISTEN connection left');
     });

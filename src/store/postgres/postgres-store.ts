@@ -19,7 +19,7 @@ import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
 import * as remoteTools from './remote-tools.js';
 import { asUnavailable, guardedReads } from './unavailable.js';
-import { WORK_CHANNEL, WorkListener } from './wake.js';
+import { EVENTS_CHANNEL, WORK_CHANNEL, WorkListener } from './wake.js';
 import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
 
@@ -30,6 +30,8 @@ interface TxState {
   frontier: MerkleFrontier | undefined;
   /** It queued work: send one NOTIFY with the commit. */
   madeWorkRunnable: boolean;
+  /** It appended events: tell event streams in other processes. */
+  appendedEvents: boolean;
 }
 
 export class PostgresStore implements Store {
@@ -83,14 +85,15 @@ export class PostgresStore implements Store {
     // statements would be an unhandled 'error' event and crash the process.
     const onError = (err: Error) => (broken ??= err);
     client.on('error', onError);
-    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false };
+    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false, appendedEvents: false };
     let committing = false;
     try {
       await client.query('BEGIN');
       const result = await fn(this.#makeTx(state));
       committing = true;
       // NOTIFY is delivered at commit, so it rides in the COMMIT's round trip.
-      await client.query(state.madeWorkRunnable ? `NOTIFY ${WORK_CHANNEL}; COMMIT` : 'COMMIT');
+      const notify = [state.madeWorkRunnable && `NOTIFY ${WORK_CHANNEL};`, state.appendedEvents && `NOTIFY ${EVENTS_CHANNEL};`].filter(Boolean).join(' ');
+      await client.query(`${notify} COMMIT`);
       if (state.frontier) this.#frontier = state.frontier;
       return result;
     } catch (err) {
@@ -112,6 +115,11 @@ export class PostgresStore implements Store {
   /** Calls `cb` whenever any process commits runnable work. Returns the unsubscribe. */
   onWork(cb: () => void): () => void {
     return this.#listener.add(cb);
+  }
+
+  /** Calls `cb` whenever any process commits events. Returns the unsubscribe. */
+  onEvents(cb: () => void): () => void {
+    return this.#listener.add(cb, EVENTS_CHANNEL);
   }
 
   /** Resolves once the work listener is subscribed (after the first onWork). */
@@ -156,7 +164,10 @@ export class PostgresStore implements Store {
         await bindings.updateBinding(c, id, patch);
         if (patch.state === 'queued') s.madeWorkRunnable = true;
       },
-      appendEvents: (drafts) => events.appendEvents(c, drafts),
+      appendEvents: (drafts) => {
+        if (drafts.length > 0) s.appendedEvents = true;
+        return events.appendEvents(c, drafts);
+      },
       appendLedger: async (drafts) => {
         if (drafts.length === 0) return [];
         s.frontier ??= await this.#lockedFrontier(c);

@@ -6,6 +6,10 @@ import pg from 'pg';
 import { clientConfig, type ErrorLog } from './open.js';
 
 export const WORK_CHANNEL = 'bindrail_work';
+/** Events were committed: event streams in other processes read the store again. */
+export const EVENTS_CHANNEL = 'bindrail_events';
+
+type Channel = typeof WORK_CHANNEL | typeof EVENTS_CHANNEL;
 
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
@@ -16,7 +20,7 @@ const MAX_RETRY_MS = 5_000;
  * sent while it was away are lost.
  */
 export class WorkListener {
-  readonly #callbacks = new Set<() => void>();
+  readonly #callbacks = new Set<{ channel: Channel; cb: () => void }>();
   #client: pg.Client | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryMs = FIRST_RETRY_MS;
@@ -30,13 +34,14 @@ export class WorkListener {
     private readonly log: ErrorLog,
   ) {}
 
-  /** Calls `cb` after every committed NOTIFY on the work channel; returns the unsubscribe. */
-  add(cb: () => void): () => void {
+  /** Calls `cb` after every committed NOTIFY on `channel` (the work channel by default); returns the unsubscribe. */
+  add(cb: () => void, channel: Channel = WORK_CHANNEL): () => void {
     if (this.#closed) throw new Error('the work listener is closed');
-    this.#callbacks.add(cb);
+    const entry = { channel, cb };
+    this.#callbacks.add(entry);
     if (!this.#client && !this.#retryTimer) this.#connect();
     return () => {
-      this.#callbacks.delete(cb);
+      this.#callbacks.delete(entry);
       if (this.#callbacks.size === 0) this.#disconnect();
     };
   }
@@ -53,21 +58,22 @@ export class WorkListener {
     await this.#disconnect();
   }
 
-  #fire(): void {
-    for (const cb of this.#callbacks) cb();
+  /** Without a channel: every callback (after a reconnect, when notifications may have been missed). */
+  #fire(channel?: string): void {
+    for (const { channel: c, cb } of this.#callbacks) if (channel === undefined || c === channel) cb();
   }
 
   #connect(): void {
     const client = new pg.Client(clientConfig(this.url));
     this.#client = client;
     client.on('notification', (n) => {
-      if (n.channel === WORK_CHANNEL) this.#fire();
+      if (n.channel === WORK_CHANNEL || n.channel === EVENTS_CHANNEL) this.#fire(n.channel);
     });
     client.on('error', (err) => this.#lost(client, err));
     client.on('end', () => this.#lost(client, new Error('connection ended')));
     client
       .connect()
-      .then(() => client.query(`LISTEN ${WORK_CHANNEL}`))
+      .then(() => client.query(`LISTEN ${WORK_CHANNEL}; LISTEN ${EVENTS_CHANNEL}`))
       .then(() => {
         if (this.#client !== client) return;
         this.#retryMs = FIRST_RETRY_MS;
