@@ -958,8 +958,9 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
 
     test('every Store and StoreTx method has a conformance test', async () => {
       covers('close');
-      // Optional capabilities of one implementation are covered by that implementation's own tests.
-      const optional = new Set(['onWork', 'listening']);
+      // Optional capabilities of one implementation are covered by that implementation's own tests
+      // (onWork and onEvents: test/store/postgres-wake.test.ts).
+      const optional = new Set(['onWork', 'onEvents', 'listening']);
       const txMethods = await store.write(async (tx) => Object.keys(tx));
       const names = new Set<string>(Object.keys(store));
       for (let proto = Object.getPrototypeOf(store); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
