@@ -5,7 +5,7 @@
  * whose outcome was not recorded (crash, stop) is made again with the same webhook-id.
  */
 import type { RailContext } from '../rail/context.js';
-import { Batcher, type BatchResult } from '../queue/batcher.js';
+import { Batcher, type BatchResult } from '../store/batcher.js';
 import type { StoreTx } from '../store/store.js';
 import type { CallbackDeliveryRow, EventDraft } from '../store/types.js';
 import type { ToolLogger } from '../tools/sdk.js';

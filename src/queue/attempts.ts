@@ -11,7 +11,7 @@ import { assertTransition } from '../rail/state-machine.js';
 import type { StoreTx } from '../store/store.js';
 import type { BindingRow, CommandRow, EventDraft, EventRow } from '../store/types.js';
 import { failAttempt, type AttemptError } from './attempt-failure.js';
-import { Batcher, type BatchResult } from './batcher.js';
+import { Batcher, type BatchResult } from '../store/batcher.js';
 import { assertCurrentAttempt } from './fencing.js';
 import { mintTaskToken, parseTaskToken, type ParsedToken } from './task-token.js';
 

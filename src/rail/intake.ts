@@ -8,7 +8,7 @@ import type { ToolCommand } from '../contracts/tool-command.js';
 import type { WorkOrderRequest } from '../contracts/work-order.js';
 import { checkCallbackUrl } from '../delivery/ssrf.js';
 import { digestJson } from '../proof/canonical.js';
-import { Batcher, type BatchResult } from '../queue/batcher.js';
+import { Batcher, type BatchResult } from '../store/batcher.js';
 import type { StoreTx } from '../store/store.js';
 import type { BindingRow, EventDraft, LedgerDraft } from '../store/types.js';
 import type { RegisteredOperation } from '../tools/registry.js';

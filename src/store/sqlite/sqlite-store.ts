@@ -1,5 +1,6 @@
 /** The embedded store: SQLite in WAL mode, one write connection (serialised) and one read connection. */
 import { MerkleFrontier } from '../../proof/merkle.js';
+import { Batcher, type BatchResult } from '../batcher.js';
 import type { Store, StoreTx } from '../store.js';
 import * as admin from './admin.js';
 import * as audit from './audit.js';
@@ -22,11 +23,9 @@ export class SqliteStore implements Store {
   readonly #readDb: Db;
   readonly #w: Prepare;
   readonly #r: Prepare;
-  #jobs: { fn: (tx: StoreTx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
-  #flushing = false;
-  #scheduled = false;
+  /** Group commit: write() calls gathered while a commit runs, flushed as one transaction. */
+  readonly #group = new Batcher<(tx: StoreTx) => Promise<unknown>, unknown>((jobs) => this.#commit(jobs), Number.POSITIVE_INFINITY);
   #closed = false;
-  #idle: (() => void)[] = [];
   /** Commits and the write() calls they carried: jobs / commits is the group-commit factor. */
   readonly stats = { commits: 0, jobs: 0 };
   /** Right edge of the Merkle tree, cached between transactions; dropped on rollback. */
@@ -53,26 +52,12 @@ export class SqliteStore implements Store {
    */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.#jobs.push({ fn: fn as (tx: StoreTx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
-      this.#schedule();
-    });
+    return this.#group.add(fn) as Promise<T>;
   }
 
-  #schedule(): void {
-    if (this.#flushing || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#flush();
-    });
-  }
-
-  async #flush(): Promise<void> {
-    if (this.#flushing || this.#jobs.length === 0) return;
-    this.#flushing = true;
-    const jobs = this.#jobs.splice(0);
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  /** One transaction for the group, a SAVEPOINT per job; any error of COMMIT itself fails them all (the Batcher's catch). */
+  async #commit(jobs: ((tx: StoreTx) => Promise<unknown>)[]): Promise<BatchResult<unknown>[]> {
+    const outcomes: BatchResult<unknown>[] = [];
     const db = this.#writeDb;
     try {
       this.#w('BEGIN IMMEDIATE').run();
@@ -80,7 +65,7 @@ export class SqliteStore implements Store {
         const frontier = this.#frontier && new MerkleFrontier(this.#frontier.size, this.#frontier.frontierHashes());
         this.#w('SAVEPOINT job').run();
         try {
-          outcomes.push({ ok: true, value: await job.fn(this.#tx) });
+          outcomes.push({ ok: true, value: await job(this.#tx) });
           this.#w('RELEASE job').run();
         } catch (error) {
           db.exec('ROLLBACK TO job');
@@ -91,31 +76,21 @@ export class SqliteStore implements Store {
       }
       // Prepared once: exec() would parse each of these statements on every transaction.
       this.#w('COMMIT').run();
-      this.stats.commits++;
-      this.stats.jobs += jobs.length;
-      jobs.forEach((job, i) => {
-        const o = outcomes[i]!;
-        if (o.ok) job.resolve(o.value);
-        else job.reject(o.error);
-      });
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of this group was written.
       if (db.inTransaction) db.exec('ROLLBACK');
       this.#frontier = undefined;
-      for (const job of jobs) job.reject(error);
-    } finally {
-      this.#flushing = false;
-      if (this.#jobs.length > 0) this.#schedule();
-      else for (const idle of this.#idle.splice(0)) idle();
+      throw error;
     }
+    this.stats.commits++;
+    this.stats.jobs += jobs.length;
+    return outcomes;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     // Let queued writes finish first.
-    while (this.#flushing || this.#scheduled || this.#jobs.length > 0) {
-      await new Promise<void>((resolve) => this.#idle.push(resolve));
-    }
+    await this.#group.whenIdle();
     this.#readDb.close();
     this.#writeDb.close();
   }

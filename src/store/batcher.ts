@@ -1,6 +1,7 @@
 /**
- * Group commit: requests that arrive while a flush runs wait for the next one, so one
- * transaction (one fsync) carries many of them. Under no load a request flushes at once.
+ * Group commit: items that arrive while a flush runs wait for the next one, so one transaction
+ * (one fsync) carries many of them. Under no load an item flushes at once. The SQLite store groups
+ * its write() calls with it; intake, heartbeats and reports group their items with it.
  */
 export type BatchResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -8,6 +9,7 @@ export class Batcher<I, O> {
   #pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   #flushing = false;
   #scheduled = false;
+  #idle: (() => void)[] = [];
 
   constructor(
     private readonly flushFn: (items: I[]) => Promise<BatchResult<O>[]>,
@@ -23,6 +25,13 @@ export class Batcher<I, O> {
 
   get pending(): number {
     return this.#pending.length;
+  }
+
+  /** Resolves once nothing is pending, scheduled or flushing. */
+  async whenIdle(): Promise<void> {
+    while (this.#flushing || this.#scheduled || this.#pending.length > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
   }
 
   #schedule(): void {
@@ -51,6 +60,7 @@ export class Batcher<I, O> {
     } finally {
       this.#flushing = false;
       if (this.#pending.length > 0) this.#schedule();
+      else for (const idle of this.#idle.splice(0)) idle();
     }
   }
 }
