@@ -3,19 +3,22 @@
  * `--role worker`, each with its own data dir — and the load that drives it over HTTP. Shared by
  * the scale-out and PostgreSQL-restart tests and by `bench/scale-out.ts`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { spawnServe, type ServeProcess } from '../helpers/serve-process.js';
 
 export const CLUSTER_ADMIN_KEY = 'br_test_admin_key_000000000000000000000000';
 
+/** A process of the cluster, with the lease owner id it claims under (`<host>/<worker-id of its data dir>`). */
+export type ClusterProcess = ServeProcess & { dataDir: string; owner: string };
+
 export interface Cluster {
-  api: ServeProcess;
-  workers: ServeProcess[];
+  api: ClusterProcess;
+  workers: ClusterProcess[];
   /** Starts one more worker process on a fresh data dir. */
-  addWorker(extraArgs?: string[]): Promise<ServeProcess>;
+  addWorker(extraArgs?: string[]): Promise<ClusterProcess>;
   /** Stops every process still running (SIGTERM) and removes the data dirs. */
   close(): Promise<void>;
 }
@@ -40,10 +43,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     dirs.push(dataDir);
     const p = await spawnServe(['--role', role, '--store', opts.storeUrl, '--data-dir', dataDir, ...(opts.commonArgs ?? []), ...extra], env, 60_000);
     spawned.push(p);
-    return p;
+    // The worker id is written at start (src/boot/worker-identity.ts); an api process has none.
+    const idFile = join(dataDir, 'worker-id');
+    const owner = existsSync(idFile) ? `${hostname()}/${readFileSync(idFile, 'utf8').trim()}` : '';
+    return Object.assign(p, { dataDir, owner });
   };
   const cluster: Cluster = {
-    api: undefined as unknown as ServeProcess,
+    api: undefined as unknown as ClusterProcess,
     workers: [],
     addWorker: async (extra = []) => {
       const w = await start('worker', [...(opts.workerArgs ?? []), ...extra]);

@@ -26,6 +26,17 @@ const BUDGET_MS = 120_000 + N * 40;
 // Every tenth order holds its lease for 0.3–1.5 s, so a kill always finds leased work.
 const order = (i: number) => (i % 10 === 0 ? holdOrder(`h${i}`, 300 + (i % 13) * 100) : packetOrder(i));
 
+/** Resolves as soon as `owner` holds at least one lease (polls the database; bounded). */
+async function whenHoldingLease(db: ReturnType<typeof connectDb>, owner: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query("SELECT 1 FROM bindings WHERE state = 'leased' AND lease_owner = $1 LIMIT 1", [owner]);
+    if (rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`worker ${owner} held no lease within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** `bindrail ledger verify` as an operator runs it; resolves with its exit code and output. */
 function ledgerVerify(storeUrl: string): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ledger', 'verify', '--store', storeUrl, '--deep'], {
@@ -54,7 +65,8 @@ await whenPostgres(() => {
       const load = await submitAll(cluster.api.url, N, order, {
         clients: 32,
         onAccepted: (count) => {
-          if (count === Math.floor(N * 0.3)) killed = victim.kill();
+          // Kill the victim at a moment it holds a lease, so the kill always leaves orphans behind.
+          if (count === Math.floor(N * 0.3)) killed = whenHoldingLease(db, victim.owner).then(() => victim.kill());
           if (count === Math.floor(N * 0.5)) replacement = cluster.addWorker();
         },
       });
