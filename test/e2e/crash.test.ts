@@ -54,6 +54,18 @@ test('SIGKILL with work in flight loses nothing and finalizes nothing twice', { 
     };
     const clients = Array.from({ length: 16 }, client);
     while (next < N * 0.6) await new Promise((r) => setTimeout(r, 5));
+    // Kill at a moment the server holds a lease (read beside it: WAL lets another process read),
+    // so the kill always leaves leased work behind: a 150 ms testkit task outlives the few ms to the kill.
+    const peek = new Database(join(dataDir, 'rail.db'), { readonly: true });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!peek.prepare("SELECT 1 FROM bindings WHERE state = 'leased' AND tool_name = 'testkit' LIMIT 1").get()) {
+        assert.ok(Date.now() < deadline, 'the server never held a lease');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    } finally {
+      peek.close();
+    }
     await server.kill();
     killed = true;
     await Promise.all(clients);
