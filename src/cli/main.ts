@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The bindrail command: one subcommand per file in src/cli. */
 import { COMMANDS } from './commands.js';
+import { BindrailProblemError } from '../client/errors.js';
 import { HttpError } from './http-client.js';
 
 function usage(): string {
@@ -28,7 +29,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof HttpError) process.stderr.write(`bindrail: ${err.message}\n${JSON.stringify(err.problem.errors ?? '', null, 0)}\n`);
+    if (err instanceof HttpError || err instanceof BindrailProblemError) process.stderr.write(`bindrail: ${err.message}\n${JSON.stringify(err.problem.errors ?? '', null, 0)}\n`);
     else process.stderr.write(`bindrail: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ExecutionBinding } from '../contracts/execution-binding.js';
 import type { ResultContract } from '../contracts/result-contract.js';
-import { call, type Remote } from './http-client.js';
+import { BindrailClient } from '../client/index.js';
+import { call } from './http-client.js';
 import { progress, type Progress } from './progress.js';
 import { REMOTE_OPTIONS, resolveRemote } from './remote.js';
 
@@ -12,18 +13,6 @@ export const SUBMIT_HELP = `bindrail submit FILE.json… [--wait] [--timeout-ms 
 Submits each file as a Work Order. With --wait, waits for each result contract and exits 1
 if any binding did not succeed. With several files, progress goes to stderr (a bar on a terminal).
 `;
-
-export async function waitForResult(remote: Remote, bindingId: string, timeoutMs: number): Promise<ResultContract> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 20;
-  for (;;) {
-    const r = await call<ResultContract>(remote, 'GET', `/v1/bindings/${bindingId}/result`);
-    if (r.status === 200) return r.body;
-    if (Date.now() > deadline) throw new Error(`no result for ${bindingId} within ${timeoutMs} ms`);
-    await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(delay * 2, 500);
-  }
-}
 
 /** Waiting for results of many files: this many polls in flight at once. */
 const WAIT_CONCURRENCY = 8;
@@ -39,6 +28,7 @@ export async function submit(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const remote = resolveRemote(values);
+  const client = new BindrailClient({ url: remote.url, apiKey: remote.apiKey });
   const timeoutMs = Number(values['timeout-ms'] ?? 60_000);
   const many = positionals.length > 1;
   const print = (bar: Progress | undefined, text: string): void => {
@@ -66,7 +56,7 @@ export async function submit(argv: string[]): Promise<number> {
     const worker = async () => {
       while (next < submitted.length) {
         const entry = submitted[next++]!;
-        const result = await waitForResult(remote, entry.binding.binding_id, timeoutMs);
+        const result = await client.waitForResult(entry.binding.binding_id, { timeoutMs });
         entry.result = result;
         if (result.status !== 'succeeded') failures++;
         print(waiting, `${entry.file}: ${entry.binding.binding_id} ${result.status} — evidence ${result.evidence.status}, next: ${result.next_action}\n  ${result.human_summary}\n`);
