@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // tsc emits only .ts → .js: copy what the compiled code reads at run time from beside itself —
-// the console's static files and the SQL migrations — from src/ into dist/. Run after tsc.
-import { cpSync, existsSync, rmSync } from 'node:fs';
+// the console's static files and the SQL migrations — from src/ into dist/ — and make the
+// `bindrail` bin executable (tsc writes it 0644; npm's own chmod runs before `prepare` builds it). Run after tsc.
+import { chmodSync, cpSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,3 +22,6 @@ for (const [from, to, keep] of ASSETS) {
   cpSync(src, dest, { recursive: true, filter: (path) => path === src || keep(path) });
   console.log(`copied ${from} → ${to}`);
 }
+
+const bin = join(root, 'dist/cli/main.js');
+if (existsSync(bin)) chmodSync(bin, 0o755);
