@@ -1,7 +1,7 @@
 /**
  * Writes contracts/examples/*.json: real objects from a real rail. It starts a rail in a temp dir,
  * submits examples/work-orders/packetops-sufficient.json (and one order that fails, for the
- * exception ticket; one that is refused, for the problem) and saves what the API answers, as is.
+ * exception ticket; one that is refused, for the problem; a batch) and saves what the API answers, as is.
  *
  *   node --import tsx scripts/generate-examples.ts      (or: npm run contracts -- --examples)
  */
@@ -58,6 +58,14 @@ export async function generateExamples(): Promise<Partial<Record<ContractName, u
 
     const bundle = await client.getBundle(id);
     const checkpoint = await client.getCheckpoint();
+    const proofs = {
+      'inclusion-proof': await client.getInclusionProof({ seq: result.ledger.seq, tree_size: checkpoint.tree_size }),
+      'consistency-proof': await client.getConsistencyProof({ from: 1, to: checkpoint.tree_size }),
+    };
+    // Last, so its new binding moves nothing above: the packet again (its idempotency key answers
+    // 200 with the same binding), a new order (202), and one no tool takes (422).
+    const batch = [workOrder, readWorkOrder('tokenops-sufficient'), { tool: 'ledgerops', operation: 'post', inputs: {} }];
+    const batchResult = await client.submitBatch(batch);
     return {
       'work-order': workOrder,
       'execution-binding': await client.getBinding(id),
@@ -71,10 +79,11 @@ export async function generateExamples(): Promise<Partial<Record<ContractName, u
       attestation: attestation.envelope,
       'in-toto-statement': JSON.parse(Buffer.from(attestation.envelope.payload, 'base64').toString('utf8')) as unknown,
       bundle,
-      'inclusion-proof': await client.getInclusionProof({ seq: result.ledger.seq, tree_size: checkpoint.tree_size }),
-      'consistency-proof': await client.getConsistencyProof({ from: 1, to: checkpoint.tree_size }),
+      ...proofs,
       'key-set': await client.getKeys(),
       problem: found(problem, 'problem'),
+      'work-order-batch': { work_orders: batch },
+      'work-order-batch-result': batchResult,
     };
   } finally {
     await runtime.close();

@@ -3,7 +3,8 @@
  * process) with the no-op operating tool loaded, on the SQLite store or on PostgreSQL. Every task
  * gets what every bindrail task gets: work order, binding and command rows, a usage receipt, two
  * ledger leaves, a signed DSSE attestation, a result contract and its events.
- *  - intake: concurrent keep-alive `POST /v1/work-orders` over real HTTP (there is no batch intake);
+ *  - intake: `POST /v1/work-orders/batch` over real HTTP in batches of 1,000, one after another
+ *    (as graphile-worker's addJobs), each answered only after its transactions committed;
  *  - completion count: `GET /healthz` ledger_size, calibrated at setup with one work order
  *    (leaves per finished binding), so no count query can slow the store;
  *  - latency: `POST` then `GET /v1/bindings/{id}/events` as Server-Sent Events until
@@ -23,9 +24,11 @@ const MAIN = join(ROOT, 'dist/cli/main.js');
 const NOOP_TOOL = join(ROOT, 'dist/tools/ops/noop/index.js');
 export const ADMIN_KEY = 'br_bench_admin_key_00000000000000000000000';
 const HEADERS = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-const CLIENTS = Number(process.env.BENCH_BINDRAIL_CLIENTS ?? 64);
 
-const order = (i) => JSON.stringify({ tool: 'noop', operation: 'run', inputs: { n: i } });
+const BATCH = 1000;
+
+const workOrder = (i) => ({ tool: 'noop', operation: 'run', inputs: { n: i } });
+const order = (i) => JSON.stringify(workOrder(i));
 
 /** Starts `bindrail serve` and resolves with its URL once it listens. */
 export async function spawnServe({ dataDir, store, execArgv = [], extraArgs = [], timeoutMs = 120_000 }) {
@@ -72,13 +75,21 @@ export async function spawnServe({ dataDir, store, execArgv = [], extraArgs = []
 
 /** The HTTP side of a running rail: intake, completion count, latency probe. */
 export async function railClient(url) {
-  const agent = keepAliveAgent(CLIENTS + 4);
+  const agent = keepAliveAgent(8);
   const submitted = [];
   const ledgerSize = async () => JSON.parse((await request(`${url}/healthz`, { agent })).text).ledger_size;
   const submit = async (i) => {
     const res = await request(`${url}/v1/work-orders`, { method: 'POST', headers: HEADERS, body: order(i), agent });
     if (res.status !== 202) throw new Error(`POST /v1/work-orders answered ${res.status}: ${res.text.slice(0, 300)}`);
     return JSON.parse(res.text).binding_id;
+  };
+  /** Submits work orders from..from+count-1 in one batch request; every one must be accepted. */
+  const submitBatch = async (from, count) => {
+    const body = JSON.stringify({ work_orders: Array.from({ length: count }, (_, k) => workOrder(from + k)) });
+    const res = await request(`${url}/v1/work-orders/batch`, { method: 'POST', headers: HEADERS, body, agent });
+    const answer = res.status === 200 ? JSON.parse(res.text) : undefined;
+    if (!answer || answer.accepted !== count) throw new Error(`POST /v1/work-orders/batch answered ${res.status}: ${res.text.slice(0, 300)}`);
+    return answer.items.map((item) => item.binding_id);
   };
   const resultReady = async (id) => (await request(`${url}/v1/bindings/${id}/result`, { headers: HEADERS, agent })).status === 200;
   let via = 'sse';
@@ -93,14 +104,9 @@ export async function railClient(url) {
   return {
     agent,
     leavesPerBinding,
-    /** Submits n work orders from CLIENTS concurrent keep-alive connections. */
+    /** Submits n work orders in batches of BATCH, one request after another. */
     async enqueue(n) {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(CLIENTS, n) }, async () => {
-          while (next < n) submitted.push(await submit(next++));
-        }),
-      );
+      for (let from = 0; from < n; from += BATCH) submitted.push(...(await submitBatch(from, Math.min(BATCH, n - from))));
     },
     /**
      * Finished bindings since setup, exact once every submit has been answered: all of a binding's
@@ -149,7 +155,7 @@ function makeSystem(store) {
           ...client,
           url: serve.url,
           dbUrl: db?.url,
-          notes: [`bindrail serve --role all, default --concurrency 64, rate limiter on with a budget of 10⁹/min; ${CLIENTS} concurrent keep-alive HTTP clients`],
+          notes: [`bindrail serve --role all, default --concurrency 64, rate limiter on with a budget of 10⁹/min; intake POST /v1/work-orders/batch in batches of ${BATCH}`],
           pids: () => [serve.pid],
           dbPids: () => (db ? backendPids(db.name) : Promise.resolve([])),
           async teardown() {

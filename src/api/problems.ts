@@ -1,26 +1,35 @@
 /** RFC 9457 problem details for every error the API answers; no stack trace ever leaves. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, problemType, RailError, type ErrorCode, type FieldError } from '../contracts/errors.js';
+import type { Problem } from '../contracts/problem.js';
 import { fieldErrors } from '../rail/schema-check.js';
 import { maskSecrets, maskUrl } from './mask-secrets.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
+const INTERNAL_DETAIL = 'something went wrong on our side; it has been logged';
+
+/** The RFC 9457 body of a catalogue error; `url` is the request's, secrets masked in it and in `detail`. */
+export function problemBody(code: ErrorCode, url: string, detail?: string, errors?: FieldError[]): Problem {
+  const spec = ERRORS[code];
+  return {
+    type: problemType(code),
+    title: spec.title,
+    status: spec.status,
+    code,
+    ...(detail ? { detail: maskSecrets(detail) } : {}),
+    instance: maskUrl(url.split('?')[0]!),
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+/** The problem body an error answers with: a RailError as itself, anything else as `internal` (its message never leaves). */
+export function problemOf(err: unknown, url: string): Problem {
+  return err instanceof RailError ? problemBody(err.code, url, err.message, err.errors) : problemBody('internal', url, INTERNAL_DETAIL);
+}
 
 export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, errors?: FieldError[], headers?: Record<string, string>) {
-  const spec = ERRORS[code];
   if (headers) reply.headers(headers);
-  return reply
-    .code(spec.status)
-    .type(PROBLEM_JSON)
-    .send({
-      type: problemType(code),
-      title: spec.title,
-      status: spec.status,
-      code,
-      ...(detail ? { detail: maskSecrets(detail) } : {}),
-      instance: maskUrl(reply.request.url.split('?')[0]!),
-      ...(errors && errors.length > 0 ? { errors } : {}),
-    });
+  return reply.code(ERRORS[code].status).type(PROBLEM_JSON).send(problemBody(code, reply.request.url, detail, errors));
 }
 
 const PART_PREFIX: Record<string, string> = { body: '', querystring: '/query', params: '/path', headers: '/headers' };
@@ -56,7 +65,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, err.statusCode === 413 ? 'payload_too_large' : err.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', err.message);
     }
     request.log.error({ err }, 'unhandled error');
-    return sendProblem(reply, 'internal', 'something went wrong on our side; it has been logged');
+    return sendProblem(reply, 'internal', INTERNAL_DETAIL);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `no route ${request.method} ${maskUrl(request.url.split('?')[0]!)}`));
 }

@@ -12,6 +12,7 @@ import type { ResultContract } from '../contracts/result-contract.js';
 import type { ResultEvent } from '../contracts/result-event.js';
 import type { ToolCommand } from '../contracts/tool-command.js';
 import type { WorkOrder, WorkOrderRequest } from '../contracts/work-order.js';
+import type { WorkOrderBatch } from '../contracts/work-order-batch.js';
 import type { ContractIndex } from '../api/routes/contracts.js';
 import type { DiscoveryManifest } from '../api/routes/discovery.js';
 import type { PreflightAnswer } from '../rail/preflight.js';
@@ -190,6 +191,14 @@ export class BindrailClient {
     const headers: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
     const r = await this.#send<ExecutionBinding>('submitWorkOrder', { body: workOrder, headers });
     return { binding: r.body, created: r.status === 202 };
+  }
+  /**
+   * Submits 1 to 1000 Work Orders in one request. Resolves with one item per order, in order: an
+   * accepted one (`status` 202 or 200, the binding) or a refused one (`status`, `problem`); a body
+   * that breaks the schema throws BindrailProblemError (400) and stores nothing.
+   */
+  submitBatch(workOrders: WorkOrderRequest[]): Promise<WorkOrderBatch> {
+    return this.#get('submitBatch', { body: { work_orders: workOrders } });
   }
   /** Validation, routing and evidence review without storing anything. */
   preflightWorkOrder(workOrder: WorkOrderRequest): Promise<PreflightAnswer> {

@@ -16,6 +16,7 @@ export type { ResultContract } from '../contracts/result-contract.js';
 export type { ResultEvent } from '../contracts/result-event.js';
 export type { ToolCommand } from '../contracts/tool-command.js';
 export type { WorkOrder, WorkOrderRequest } from '../contracts/work-order.js';
+export type { WorkOrderBatch, WorkOrderBatchAccepted, WorkOrderBatchRejected } from '../contracts/work-order-batch.js';
 export type { PreflightAnswer } from '../rail/preflight.js';
 export type { ToolManifest } from '../tools/manifest.js';
 export type { RemoteToolManifest } from '../tools/remote.js';

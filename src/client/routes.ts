@@ -13,6 +13,7 @@ export const ROUTES = {
   getContractExample: 'GET /v1/contracts/examples/{name}.json',
   getSqlScaffold: 'GET /v1/contracts/sql/{dialect}.sql',
   submitWorkOrder: 'POST /v1/work-orders',
+  submitBatch: 'POST /v1/work-orders/batch',
   preflightWorkOrder: 'POST /v1/work-orders/preflight',
   getWorkOrder: 'GET /v1/work-orders/{work_order_id}',
   listBindings: 'GET /v1/bindings',

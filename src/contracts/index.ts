@@ -1,6 +1,7 @@
 /** The public vocabulary of bindrail: every object on the wire is declared here. */
 export * from './common.js';
 export * from './work-order.js';
+export * from './work-order-batch.js';
 export * from './execution-binding.js';
 export * from './tool-command.js';
 export * from './receipt.js';

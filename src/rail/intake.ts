@@ -159,6 +159,13 @@ export async function insertBinding(
   };
 }
 
+/** A promise's outcome as a value, so one refusal does not hide the others. */
+const settle = <T>(p: Promise<T>): Promise<BatchResult<T>> =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+
 export class Intake {
   readonly #batcher: Batcher<IntakeItem, Accepted>;
 
@@ -168,6 +175,20 @@ export class Intake {
 
   /** Validates, routes and queues a Work Order; resolves once it is durable. */
   async submit(tenantId: string, request: WorkOrderRequest, opts: { idempotencyKey?: string; allowedTools?: readonly string[] } = {}): Promise<Accepted> {
+    return this.#batcher.add(await this.#check(tenantId, request, opts));
+  }
+
+  /**
+   * Checks every Work Order first, then queues all that pass at once, so they share group commits
+   * (one transaction per `maxBatch`). One outcome per request, in order; a refusal stores nothing.
+   */
+  async submitMany(tenantId: string, requests: readonly WorkOrderRequest[], opts: { allowedTools?: readonly string[] } = {}): Promise<BatchResult<Accepted>[]> {
+    const checked = await Promise.all(requests.map((request) => settle(this.#check(tenantId, request, opts))));
+    return Promise.all(checked.map((c) => (c.ok ? settle(this.#batcher.add(c.value)) : c)));
+  }
+
+  /** Everything intake checks before the transaction: the key, routing, inputs, dates, the callback URL. */
+  async #check(tenantId: string, request: WorkOrderRequest, opts: { idempotencyKey?: string; allowedTools?: readonly string[] }): Promise<IntakeItem> {
     const key = opts.idempotencyKey ?? request.idempotency_key ?? null;
     if (opts.idempotencyKey && request.idempotency_key && opts.idempotencyKey !== request.idempotency_key) {
       throw new RailError('validation_failed', 'the Idempotency-Key header and the body disagree', [
@@ -177,7 +198,7 @@ export class Intake {
     const r = checkWorkOrder(this.ctx, request, opts.allowedTools);
     const callbackUrl = request.return?.callback_url;
     if (callbackUrl) await checkCallbackUrl(callbackUrl, { allowPrivate: this.ctx.options.allowPrivateCallbacks, lookup: this.ctx.lookup });
-    return this.#batcher.add({ tenantId, request, idempotencyKey: key, digest: requestDigest(request), route: r });
+    return { tenantId, request, idempotencyKey: key, digest: requestDigest(request), route: r };
   }
 
   async #flush(items: IntakeItem[]): Promise<BatchResult<Accepted>[]> {

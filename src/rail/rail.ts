@@ -2,6 +2,7 @@
 import { RailError } from '../contracts/errors.js';
 import type { WorkOrderRequest } from '../contracts/work-order.js';
 import { Attempts } from '../queue/attempts.js';
+import type { BatchResult } from '../store/batcher.js';
 import type { BindingFilter, BindingRow } from '../store/types.js';
 import { RemoteTools } from '../tools/remote-tools.js';
 import type { RailContext } from './context.js';
@@ -31,6 +32,11 @@ export class Rail {
 
   submit(tenantId: string, req: WorkOrderRequest, opts?: { idempotencyKey?: string; allowedTools?: readonly string[] }): Promise<Accepted> {
     return this.intake.submit(tenantId, req, opts);
+  }
+
+  /** Many Work Orders at once: one outcome each, in order (see Intake.submitMany). */
+  submitMany(tenantId: string, reqs: readonly WorkOrderRequest[], opts?: { allowedTools?: readonly string[] }): Promise<BatchResult<Accepted>[]> {
+    return this.intake.submitMany(tenantId, reqs, opts);
   }
 
   async binding(tenantId: string, bindingId: string): Promise<BindingRow> {

@@ -38,6 +38,7 @@ const BODIES: Record<string, unknown> = {
  */
 const OWN_TENANT_WRITES = new Set([
   'POST /v1/work-orders',
+  'POST /v1/work-orders/batch',
   'POST /v1/work-orders/preflight',
   'POST /v1/tool-tasks/claim',
   'POST /v1/callbacks/secret/rotate',
@@ -226,6 +227,15 @@ describe('the own-tenant writes', () => {
     assert.equal(fromB.status, 202, 'a new work order, not A\'s replayed');
     assert.notEqual(fromB.body.binding_id, fromA.body.binding_id);
     assert.equal(fromB.body.tenant_id, b.tenantId);
+  });
+
+  test("a batch from B binds in B's tenant only, and A's idempotency keys are not B's", async () => {
+    const order = { tool: 'testkit', operation: 'echo', inputs: { value: 'batched' }, idempotency_key: 'shared-batch-key' };
+    const fromA = await ok(rail, 'POST', '/v1/work-orders/batch', { work_orders: [order] }, a.keys.submit);
+    const fromB = await ok(rail, 'POST', '/v1/work-orders/batch', { work_orders: [order, order] }, b.keys.submit);
+    assert.deepEqual(fromB.items.map((i: any) => [i.status, i.tenant_id]), [[202, b.tenantId], [200, b.tenantId]]);
+    assert.notEqual(fromB.items[0].binding_id, fromA.items[0].binding_id, "a new work order, not A's replayed");
+    assertNoneOf(JSON.stringify(fromB), [...secretsOf(a), ...idsOf(a), fromA.items[0].binding_id, fromA.items[0].work_order_id], "B's batch answer");
   });
 
   test("rotating B's callback secret leaves A's alone", async () => {

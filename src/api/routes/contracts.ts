@@ -19,6 +19,7 @@ import { ResultContract } from '../../contracts/result-contract.js';
 import { ResultEvent } from '../../contracts/result-event.js';
 import { ToolCommand } from '../../contracts/tool-command.js';
 import { WorkOrderRequest } from '../../contracts/work-order.js';
+import { MAX_BATCH_WORK_ORDERS, WorkOrderBatch, WorkOrderBatchRequest } from '../../contracts/work-order-batch.js';
 import { migrationFiles } from '../../store/sqlite/migrate.js';
 import { pick } from '../schemas.js';
 
@@ -38,6 +39,16 @@ export const CONTRACTS = {
     schema: WorkOrderRequest,
     title: 'Work Order',
     description: 'What a client or agent submits to POST /v1/work-orders: tool+operation or a capability, inputs, evidence, return requirements.',
+  },
+  'work-order-batch': {
+    schema: WorkOrderBatchRequest,
+    title: 'Work Order Batch',
+    description: `What a client submits to POST /v1/work-orders/batch: 1 to ${MAX_BATCH_WORK_ORDERS} Work Orders, each with its own idempotency_key if any.`,
+  },
+  'work-order-batch-result': {
+    schema: WorkOrderBatch,
+    title: 'Work Order Batch Result',
+    description: 'What POST /v1/work-orders/batch answers: per Work Order, in order, its status and Execution Binding, or its status and problem.',
   },
   'execution-binding': {
     schema: ExecutionBinding,

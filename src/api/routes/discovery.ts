@@ -128,6 +128,7 @@ export function discoveryManifest(rail: Rail, app: FastifyInstance, origin: stri
     keys: hasKeys ? `${origin}${KEYS_PATH}` : null,
     links: {
       submit: `${origin}/v1/work-orders`,
+      submit_batch: `${origin}/v1/work-orders/batch`,
       preflight: `${origin}/v1/work-orders/preflight`,
       bindings: `${origin}/v1/bindings`,
       tools: `${origin}/v1/tools`,
@@ -151,7 +152,7 @@ Version ${version}. Base URL ${origin}. Every request but the public discovery r
 
 1. Pick the tool: GET /v1/tools lists the operating tools, their operations, the capability each serves and its evidence checklist; GET /v1/tools/{name} adds each operation's input JSON Schema.
 2. Check first (optional): POST /v1/work-orders/preflight with the Work Order. Nothing is stored; it answers the route, the evidence review (sufficient | partial | insufficient, missing items) and any field errors.
-3. Submit: POST /v1/work-orders with an \`Idempotency-Key\` header. Body: \`tool\` + \`operation\` (or a \`capability\` such as finance.reconcile), \`inputs\`, \`evidence\` ([{item, ref}]), \`requester\` ({"kind": "agent", "id": "<you>"}). The 202 answer is the Execution Binding: \`binding_id\`, \`state\`, \`links\`. Resubmitting with the same key and body returns the same binding.
+3. Submit: POST /v1/work-orders with an \`Idempotency-Key\` header. Body: \`tool\` + \`operation\` (or a \`capability\` such as finance.reconcile), \`inputs\`, \`evidence\` ([{item, ref}]), \`requester\` ({"kind": "agent", "id": "<you>"}). The 202 answer is the Execution Binding: \`binding_id\`, \`state\`, \`links\`. Resubmitting with the same key and body returns the same binding. Many at once: POST /v1/work-orders/batch with {"work_orders": [up to 1,000 Work Orders]} (per-order \`idempotency_key\` in the body); each order is answered on its own, in order — its binding, or the problem it would have got alone.
 4. Wait: GET /v1/bindings/{binding_id}/result answers 202 \`result_pending\` (poll again after \`retry_after_ms\`) until it answers 200 with the Result Contract.
 5. Read the result: \`status\` (succeeded | failed | cancelled), \`evidence.status\` and \`evidence.missing\`, \`machine_output\`, \`human_summary\`, \`next_action\` and \`next_action_detail\`. Partial evidence is a result, not a failure: do what next_action says.
 6. Act: for supply_evidence or repair_inputs, POST /v1/bindings/{binding_id}/replay with {"input_patch": {…}} (JSON Merge Patch on the inputs); POST …/cancel stops queued or running work. GET …/events lists what happened, in order.
