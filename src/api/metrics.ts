@@ -18,7 +18,7 @@ export class RailMetrics {
   readonly #failures: Counter<'code'>;
   readonly #latency: Histogram<'tool' | 'status'>;
   readonly #callbacks: Counter<'outcome'>;
-  readonly #onEvents = (events: EventRow[]) => void this.#observe(events);
+  readonly #onEvents = (events: EventRow[]) => this.#observe(events);
 
   constructor(private readonly rail: Rail) {
     const registers = [this.registry];
@@ -73,7 +73,7 @@ export class RailMetrics {
     this.rail.ctx.bus.off('events', this.#onEvents);
   }
 
-  async #observe(events: EventRow[]): Promise<void> {
+  #observe(events: EventRow[]): void {
     for (const e of events) {
       switch (e.type) {
         case 'bindrail.queue.leased':
@@ -91,8 +91,8 @@ export class RailMetrics {
         case 'bindrail.result.ready': {
           const status = String(e.data.status);
           this.#completions.inc({ status });
-          const b = await this.rail.store.getBinding(e.tenant_id, e.binding_id).catch(() => undefined);
-          if (b) this.#latency.observe({ tool: b.tool_name, status }, Math.max(0, e.time - b.created_at) / 1000);
+          const elapsed = Number(e.data.elapsed_ms);
+          if (Number.isFinite(elapsed)) this.#latency.observe({ tool: String(e.data.tool), status }, elapsed / 1000);
           break;
         }
       }

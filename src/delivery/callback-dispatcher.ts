@@ -49,8 +49,9 @@ export class CallbackDispatcher {
   readonly #inflight = new Set<Promise<void>>();
   readonly #stop = new AbortController();
   readonly #recorder: Batcher<FinishedTry, void>;
-  readonly #onEvents = (events: { type: string }[]) => {
-    if (events.some((e) => e.type === 'bindrail.result.ready')) this.#wake?.();
+  /** A result with a callback to deliver wakes the loop; results without one cost it nothing. */
+  readonly #onEvents = (events: { type: string; data: Record<string, unknown> }[]) => {
+    if (events.some((e) => e.type === 'bindrail.result.ready' && e.data.callback === 'pending')) this.#wake?.();
   };
 
   constructor(

@@ -183,10 +183,11 @@ export async function finalizeBinding(
     attestation = { digest: signed.digest, key_id: deps.key.keyId };
   }
 
+  const callbackState = cmd.body.return.callback_url ? 'pending' : 'none';
   const body = resultContract(parts, {
     ledger: { seq: leaf!.seq, leaf_hash: leaf!.leaf_hash },
     attestation,
-    callbackState: cmd.body.return.callback_url ? 'pending' : 'none',
+    callbackState,
     issuedAt: at,
   });
   await tx.insertReceipts(receipts);
@@ -215,6 +216,17 @@ export async function finalizeBinding(
   if (attestation) events.push(ev('bindrail.attestation.issued', attestation));
   if (exception) events.push(ev('bindrail.exception.raised', { exception_id: exception.exception_id, code: exception.code, next_action: exception.next_action }));
   if (outcome.kind === 'cancelled') events.push(ev('bindrail.binding.cancelled', { reason: outcome.reason }));
-  events.push(ev('bindrail.result.ready', { status, output_digest: outputDigest, evidence_status: evidence.status, next_action: next.action }));
+  events.push(
+    ev('bindrail.result.ready', {
+      status,
+      output_digest: outputDigest,
+      evidence_status: evidence.status,
+      next_action: next.action,
+      tool: b.tool_name,
+      callback: callbackState,
+      // Intake to result: what a client waits; the latency histogram reads it from here.
+      elapsed_ms: Math.max(0, now - b.created_at),
+    }),
+  );
   return events;
 }
