@@ -56,8 +56,8 @@ export class Attempts {
   /** Leases up to `limit` runnable bindings of `tools`; each gets a fresh task token. */
   async claim(req: { tools: string[]; limit: number; owner: string; tenantId?: string }): Promise<ClaimedTask[]> {
     const { store, bus } = this.ctx;
-    const paused = await this.pausedTools();
-    const tools = req.tools.filter((t) => !paused.has(t));
+    // Paused tools are passed over by the claim statement itself: no read of the switch first.
+    const { tools } = req;
     if (tools.length === 0 || req.limit <= 0) return [];
     const now = this.ctx.now();
     const { claimed, events } = await store.write(async (tx) => {
@@ -83,11 +83,6 @@ export class Attempts {
     });
     if (events.length > 0) bus.emit('events', events);
     return claimed;
-  }
-
-  async pausedTools(): Promise<Set<string>> {
-    const v = await this.ctx.store.getSwitch('paused_tools');
-    return new Set(v ? (JSON.parse(v) as string[]) : []);
   }
 
   /** Extends the lease of the token's attempt; 409 when the attempt is stale or cancelled. */
@@ -129,6 +124,8 @@ export class Attempts {
     const results: BatchResult<HeartbeatAnswer>[] = [];
     const events = await this.ctx.store.write(async (tx) => {
       const drafts: EventDraft[] = [];
+      // The whole batch's rows in one statement; #lockCurrent then finds each one locked.
+      await tx.lockBindings(items.map((i) => i.token.bindingId));
       for (const item of items) {
         try {
           const { b, cancelled } = await this.#lockCurrent(tx, item, now, drafts);
@@ -160,6 +157,8 @@ export class Attempts {
     const touched: string[] = [];
     const events = await this.ctx.store.write(async (tx) => {
       const drafts: EventDraft[] = [];
+      // The whole batch's rows and commands in one statement; #lockCurrent and finalize find them.
+      await tx.lockBindings(items.map((i) => i.token.bindingId), { commands: true });
       for (const item of items) {
         try {
           const { b, cancelled } = await this.#lockCurrent(tx, item, now, drafts);

@@ -3,9 +3,10 @@ import { RailError } from '../contracts/errors.js';
 import { audit, type Actor } from '../rail/audit.js';
 import type { RailContext } from '../rail/context.js';
 import type { StoreReader } from '../store/store.js';
+import { PAUSED_TOOLS_SWITCH } from '../store/types.js';
 
-/** The switch Attempts.claim reads: a JSON array of tool names. */
-export const PAUSED_TOOLS = 'paused_tools';
+/** The switch every claim reads in its own statement: a JSON array of tool names. */
+export const PAUSED_TOOLS = PAUSED_TOOLS_SWITCH;
 
 const parse = (v: string | undefined): string[] => (v ? (JSON.parse(v) as string[]) : []);
 

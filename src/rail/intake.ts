@@ -275,9 +275,11 @@ export class Intake {
       }
       return tx.appendEvents(eventDrafts);
     });
-    // Wake idle workers now: a claim they make in this tick joins the same group commit and
-    // leases the new work in the intake's own transaction — one fsync instead of two.
-    bus.emit('work');
+    // One process owns the store (SQLite): wake idle workers now — a claim they make in this tick
+    // joins the same group commit and leases the new work in the intake's own transaction, one
+    // fsync instead of two. A shared store (PostgreSQL) wakes them by NOTIFY once this commits;
+    // a claim before that could not see the new rows.
+    if (!store.onWork) bus.emit('work');
     const events = await written;
     if (events.length > 0) bus.emit('events', events);
     // Repeats of an earlier key answer with the binding as it is now.

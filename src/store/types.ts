@@ -164,6 +164,10 @@ export interface BindingFilter {
   limit: number;
 }
 
+/** The operator switch naming paused tools (a JSON array): claims pass over their work. */
+export const PAUSED_TOOLS_SWITCH = 'paused_tools';
+
+/** A claim never leases work of a tool named in the PAUSED_TOOLS_SWITCH switch as it is when the claim runs. */
 export interface ClaimRequest {
   now: number;
   limit: number;

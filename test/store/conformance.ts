@@ -10,7 +10,7 @@ import { frontierCoords, leafHash } from '../../src/proof/merkle.js';
 import { newId } from '../../src/rail/ids.js';
 import type { MintedToken } from '../../src/queue/task-token.js';
 import type { Store, StoreTx } from '../../src/store/store.js';
-import type { AttestationRow, BindingRow, CallbackDeliveryRow, EventDraft, ExceptionRow, LedgerDraft, ReceiptRow } from '../../src/store/types.js';
+import { PAUSED_TOOLS_SWITCH, type AttestationRow, type BindingRow, type CallbackDeliveryRow, type EventDraft, type ExceptionRow, type LedgerDraft, type ReceiptRow } from '../../src/store/types.js';
 import { bindingFields, bindingRow, commandRow, seed, T0, unique, workOrderRow } from './fixtures.js';
 import { checkLedger } from './ledger-check.js';
 
@@ -246,6 +246,94 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         assert.equal(cleared!.cancel_requested, false);
         assert.equal(await store.write((tx) => tx.lockBinding(newId('bnd'))), undefined);
       });
+
+      test('lockBindings locks a batch in id order; the transaction then reads its own changes', async () => {
+        covers('lockBindings');
+        const tenant = unique('t');
+        const [a, b, c] = await seed(store, tenant, {}, {}, {});
+        const ids = [a!, b!, c!].map((r) => r.binding_id).sort();
+        const seen = await store.write(async (tx) => {
+          const locked = await tx.lockBindings([c!.binding_id, newId('bnd'), a!.binding_id, b!.binding_id, a!.binding_id], { commands: true });
+          await tx.updateBinding(a!.binding_id, { state: 'leased', attempt: 1, updated_at: T0 + 1 });
+          const leased = await tx.lockBinding(a!.binding_id);
+          const command = await tx.getCommand(b!.binding_id);
+          const first = await tx.appendEvents([eventDraft(a!, 'bindrail.queue.leased'), eventDraft(b!, 'bindrail.queue.leased'), eventDraft(a!, 'bindrail.tool.progress')]);
+          await tx.updateBinding(a!.binding_id, { state: 'succeeded', finished_at: T0 + 2 });
+          const then = await tx.appendEvents([eventDraft(a!, 'bindrail.result.ready')]);
+          return { locked, leased, command, finished: await tx.lockBinding(a!.binding_id), seqs: [...first, ...then].map((e) => e.seq) };
+        });
+        assert.deepEqual(seen.locked.map((r) => r.binding_id), ids, 'existing rows once each, in binding_id order');
+        assert.deepEqual(bindingFields(seen.locked.find((r) => r.binding_id === c!.binding_id), c!), c);
+        assert.equal(seen.leased!.state, 'leased');
+        assert.equal(seen.leased!.attempt, 1);
+        assert.deepEqual(seen.command, await store.getCommand(tenant, b!.binding_id));
+        assert.equal(seen.finished!.state, 'succeeded');
+        assert.deepEqual(seen.seqs, [1, 1, 2, 3]);
+        const stored = await store.getBinding(tenant, a!.binding_id);
+        assert.deepEqual(bindingFields(stored, a!), { ...a!, state: 'succeeded', attempt: 1, updated_at: T0 + 1, finished_at: T0 + 2 });
+        // The seqs counted inside the transaction were stored: the next append continues them.
+        const [next] = await store.write((tx) => tx.appendEvents([eventDraft(a!, 'bindrail.tool.progress')]));
+        assert.equal(next!.seq, 4);
+        assert.deepEqual(await store.write((tx) => tx.lockBindings([])), []);
+      });
+
+      test('a binding written, changed and given events in one transaction is stored as it ended', async () => {
+        const tenant = unique('t');
+        const wo = workOrderRow(tenant);
+        const b = bindingRow(tenant, wo.work_order_id);
+        const cmd = commandRow(b);
+        const seen = await store.write(async (tx) => {
+          await tx.ensureTenant(tenant, 'T', T0);
+          await tx.insertWorkOrder(wo);
+          await tx.insertBinding(b);
+          await tx.insertCommand(cmd);
+          const before = await tx.appendEvents([eventDraft(b, 'bindrail.binding.created')]);
+          await tx.updateBinding(b.binding_id, { state: 'leased', attempt: 1, lease_owner: 'w', updated_at: T0 + 1 });
+          const after = await tx.appendEvents([eventDraft(b, 'bindrail.queue.leased'), eventDraft(b, 'bindrail.tool.progress')]);
+          return { command: await tx.getCommand(b.binding_id), row: await tx.lockBinding(b.binding_id), seqs: [...before, ...after].map((e) => e.seq) };
+        });
+        const want = { ...b, state: 'leased' as const, attempt: 1, lease_owner: 'w', updated_at: T0 + 1 };
+        assert.deepEqual(seen.command, cmd);
+        assert.deepEqual(bindingFields(seen.row, want), want);
+        assert.deepEqual(seen.seqs, [1, 2, 3]);
+        assert.deepEqual(bindingFields(await store.getBinding(tenant, b.binding_id), want), want);
+        assert.deepEqual(await store.getCommand(tenant, b.binding_id), cmd);
+        assert.deepEqual(await store.getWorkOrder(tenant, wo.work_order_id), wo);
+        const [next] = await store.write((tx) => tx.appendEvents([eventDraft(b, 'bindrail.result.ready')]));
+        assert.equal(next!.seq, 4);
+      });
+
+      test('a write that fails with the last statement of the batch rejects it and leaves nothing behind', async () => {
+        const tenant = unique('t');
+        const [b] = await seed(store, tenant);
+        const size = await store.ledgerSize();
+        const attestation = (digest: string): AttestationRow => ({
+          tenant_id: tenant,
+          binding_id: b!.binding_id,
+          envelope: { payloadType: 'application/vnd.in-toto+json', payload: 'e30=', signatures: [] } as AttestationRow['envelope'],
+          digest,
+          key_id: 'k',
+          created_at: T0,
+        });
+        await store.write((tx) => tx.insertAttestation(attestation('sha256:' + 'a'.repeat(64))));
+        await assert.rejects(
+          store.write(async (tx) => {
+            await tx.lockBinding(b!.binding_id);
+            await tx.updateBinding(b!.binding_id, { state: 'succeeded', finished_at: T0 });
+            await tx.appendLedger([ledgerDraft(tenant, 1)]);
+            // A second attestation for the same binding breaks its primary key.
+            await tx.insertAttestation(attestation('sha256:' + 'b'.repeat(64)));
+            await tx.appendEvents([eventDraft(b!, 'bindrail.result.ready')]);
+          }),
+        );
+        assert.equal((await store.getBinding(tenant, b!.binding_id))!.state, 'queued');
+        assert.equal(await store.ledgerSize(), size);
+        assert.deepEqual(await store.listEvents(tenant, { bindingId: b!.binding_id, limit: 10 }), []);
+        assert.equal((await store.getAttestation(tenant, b!.binding_id))!.digest, 'sha256:' + 'a'.repeat(64));
+        // The next append has no gap.
+        const [leaf] = await store.write((tx) => tx.appendLedger([ledgerDraft(tenant, 2)]));
+        assert.equal(leaf!.seq, size);
+      });
     });
 
     describe('claims', () => {
@@ -312,6 +400,24 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         assert.deepEqual(any.map((c) => c.row.binding_id), [b[0]!.binding_id, a[1]!.binding_id]);
         const other = await store.write((tx) => tx.claim(claimReq([otherTool, unique('tool')]), mint));
         assert.deepEqual(other.map((c) => c.row.binding_id), [a[2]!.binding_id]);
+      });
+
+      test('a claim passes over the work of tools the paused_tools switch names, as it is at that moment', async () => {
+        const tenant = unique('t');
+        const paused = unique('tool');
+        const running = unique('tool');
+        const rows = await seed(store, tenant, { tool_name: paused, run_at: T0 }, { tool_name: running, run_at: T0 });
+        const { mint } = recordingMint();
+        const before = (await store.write((tx) => tx.getSwitch(PAUSED_TOOLS_SWITCH))) ?? '[]';
+        await store.write((tx) => tx.setSwitch(PAUSED_TOOLS_SWITCH, JSON.stringify([...(JSON.parse(before) as string[]), paused]), T0));
+        try {
+          const claimed = await store.write((tx) => tx.claim(claimReq([paused, running], { tenantId: tenant }), mint));
+          assert.deepEqual(claimed.map((c) => c.row.binding_id), [rows[1]!.binding_id]);
+        } finally {
+          await store.write((tx) => tx.setSwitch(PAUSED_TOOLS_SWITCH, before, T0));
+        }
+        const resumed = await store.write((tx) => tx.claim(claimReq([paused, running], { tenantId: tenant }), mint));
+        assert.deepEqual(resumed.map((c) => c.row.binding_id), [rows[0]!.binding_id]);
       });
 
       test('concurrent claims never lease the same binding twice', async () => {

@@ -1,8 +1,9 @@
 /** PostgreSQL: the bindings table — insert, lock, patch, claim, and the queue's scans. */
 import type { MintedToken } from '../../queue/task-token.js';
-import type { BindingFilter, BindingPatch, BindingRow, ClaimRequest, QueueCounts } from '../types.js';
-import { bindingFromRow, bindingToParams } from './codec.js';
+import { PAUSED_TOOLS_SWITCH, type BindingFilter, type BindingPatch, type BindingRow, type ClaimRequest, type CommandRow, type QueueCounts } from '../types.js';
+import { bindingFromRow, bindingToParams, commandFromRow } from './codec.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec } from './write-behind.js';
 
 const COLUMNS = [
   'binding_id', 'tenant_id', 'work_order_id', 'tool_name', 'tool_version', 'operation', 'routing', 'command_id',
@@ -15,6 +16,20 @@ const PATCHABLE = new Set<string>([
   'state', 'attempt', 'run_at', 'lease_expires_at', 'lease_owner', 'heartbeat_at', 'next_retry_at', 'token_id',
   'token_hash', 'progress', 'cancel_requested', 'last_error', 'first_leased_at', 'finished_at', 'updated_at',
 ]);
+
+/** The table as the write-behind sends it (event_seq included: appends to held rows count it here). */
+export const BINDINGS: TableSpec = {
+  name: 'bindings',
+  key: 'binding_id',
+  columns: {
+    binding_id: 'text', tenant_id: 'text', work_order_id: 'text', tool_name: 'text', tool_version: 'text', operation: 'text',
+    routing: 'json', command_id: 'text', state: 'text', attempt: 'int', max_attempts: 'int', priority: 'int',
+    heartbeat_timeout_ms: 'bigint', run_at: 'bigint', lease_expires_at: 'bigint', lease_owner: 'text', heartbeat_at: 'bigint',
+    next_retry_at: 'bigint', token_id: 'text', token_hash: 'text', progress: 'json', replay_of: 'text', cancel_requested: 'boolean',
+    last_error: 'json', event_seq: 'int', deadline: 'bigint', first_leased_at: 'bigint', finished_at: 'bigint', created_at: 'bigint',
+    updated_at: 'bigint',
+  },
+};
 
 const INSERT = `INSERT INTO bindings (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
@@ -29,11 +44,50 @@ export async function lockBinding(sql: Sql, bindingId: string): Promise<BindingR
   return r && bindingFromRow(r);
 }
 
+/**
+ * Locks the bindings that exist among `ids`, in binding_id order — two transactions locking
+ * overlapping sets take their locks in the same order, so they cannot deadlock on them — with the
+ * command of each when `withCommands` (one statement for both).
+ */
+export async function lockBindings(
+  sql: Sql,
+  ids: string[],
+  withCommands: boolean,
+): Promise<LockedRow[]> {
+  if (ids.length === 0) return [];
+  const found = await rows(
+    sql,
+    `SELECT b.*, ${withCommands ? 'row_to_json(c)' : 'NULL::json'} AS command_row
+       FROM bindings b ${withCommands ? 'LEFT JOIN commands c ON c.binding_id = b.binding_id' : ''}
+      WHERE b.binding_id = ANY($1::text[])
+      ORDER BY b.binding_id
+      FOR UPDATE OF b`,
+    [[...new Set(ids)].sort()],
+  );
+  return found.map(splitCommand);
+}
+
+/** A binding read FOR UPDATE, with its command when that was asked for. */
+export interface LockedRow {
+  row: BindingRow;
+  command: CommandRow | undefined;
+}
+
+function splitCommand(r: Record<string, unknown>): LockedRow {
+  const { command_row, ...binding } = r;
+  return { row: bindingFromRow(binding), command: command_row ? commandFromRow(command_row as Record<string, unknown>) : undefined };
+}
+
+/** Throws unless every key of `patch` is a column a state change may touch. */
+export function assertPatchable(patch: BindingPatch): void {
+  const unknown = Object.keys(patch).find((k) => !PATCHABLE.has(k));
+  if (unknown) throw new Error(`bindings.${unknown} is not a patchable column`);
+}
+
 export async function updateBinding(sql: Sql, bindingId: string, patch: BindingPatch): Promise<void> {
   const keys = Object.keys(patch).sort();
   if (keys.length === 0) return;
-  const unknown = keys.find((k) => !PATCHABLE.has(k));
-  if (unknown) throw new Error(`bindings.${unknown} is not a patchable column`);
+  assertPatchable(patch);
   const p = bindingToParams(patch);
   await sql.query(`UPDATE bindings SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE binding_id = $1`, [
     bindingId,
@@ -62,50 +116,43 @@ export async function listBindings(sql: Sql, tenantId: string, f: BindingFilter)
 }
 
 /**
- * Picks runnable rows (priority first, then oldest) and leases each with a fresh token. SKIP LOCKED:
- * concurrent claimers in any process pass over each other's rows instead of waiting or double-leasing.
- * Two statements because a token needs the binding's next attempt number before it can be minted.
+ * Picks runnable rows (priority first, then oldest), locked, with their commands. SKIP LOCKED:
+ * concurrent claimers in any process pass over each other's rows instead of waiting or
+ * double-leasing. The lease itself (`leasePatch`) is a change to rows this transaction now holds,
+ * which the caller queues with its other writes: a token needs the binding's next attempt number
+ * before it can be minted, and everything else the lease sets is known once the row is read.
  */
-export async function claim(
-  sql: Sql,
-  req: ClaimRequest,
-  mint: (bindingId: string, attempt: number) => MintedToken,
-): Promise<{ row: BindingRow; token: string }[]> {
+export async function pickRunnable(sql: Sql, req: ClaimRequest): Promise<LockedRow[]> {
   if (req.tools.length === 0 || req.limit <= 0) return [];
-  const picked = await rows<{ binding_id: string; attempt: number }>(
+  const picked = await rows(
     sql,
-    `SELECT binding_id, attempt FROM bindings
-      WHERE state = 'queued' AND run_at <= $1
-        AND tool_name = ANY($2::text[])
-        AND ($3::text IS NULL OR tenant_id = $3)
-      ORDER BY priority DESC, run_at, binding_id
+    `SELECT b.*, row_to_json(c) AS command_row
+       FROM bindings b LEFT JOIN commands c ON c.binding_id = b.binding_id
+      WHERE b.state = 'queued' AND b.run_at <= $1
+        AND b.tool_name = ANY($2::text[])
+        AND b.tool_name NOT IN (SELECT jsonb_array_elements_text(s.value::jsonb) FROM switches s WHERE s.name = '${PAUSED_TOOLS_SWITCH}')
+        AND ($3::text IS NULL OR b.tenant_id = $3)
+      ORDER BY b.priority DESC, b.run_at, b.binding_id
       LIMIT $4
-      FOR UPDATE SKIP LOCKED`,
+      FOR UPDATE OF b SKIP LOCKED`,
     [req.now, req.tools, req.tenantId ?? null, req.limit],
   );
-  if (picked.length === 0) return [];
-  const minted = picked.map((p) => mint(p.binding_id, p.attempt + 1));
-  const leased = await rows(
-    sql,
-    `UPDATE bindings b
-        SET state = 'leased', attempt = u.attempt, lease_expires_at = $1 + b.heartbeat_timeout_ms,
-            lease_owner = $2, heartbeat_at = NULL, token_id = u.token_id, token_hash = u.token_hash,
-            first_leased_at = COALESCE(b.first_leased_at, $1), updated_at = $1
-       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[]) AS u(binding_id, attempt, token_id, token_hash)
-      WHERE b.binding_id = u.binding_id
-      RETURNING b.*`,
-    [
-      req.now,
-      req.leaseOwner,
-      picked.map((p) => p.binding_id),
-      picked.map((p) => p.attempt + 1),
-      minted.map((m) => m.tokenId),
-      minted.map((m) => m.tokenHash),
-    ],
-  );
-  // RETURNING has no defined order: answer in the claim's order.
-  const byId = new Map(leased.map((r) => [r.binding_id as string, bindingFromRow(r)]));
-  return picked.map((p, i) => ({ row: byId.get(p.binding_id)!, token: minted[i]!.token }));
+  return picked.map(splitCommand);
+}
+
+/** What leasing `row` to `req.leaseOwner` under a freshly minted token changes. */
+export function leasePatch(row: BindingRow, req: ClaimRequest, minted: MintedToken): BindingPatch {
+  return {
+    state: 'leased',
+    attempt: row.attempt + 1,
+    lease_expires_at: req.now + row.heartbeat_timeout_ms,
+    lease_owner: req.leaseOwner,
+    heartbeat_at: null,
+    token_id: minted.tokenId,
+    token_hash: minted.tokenHash,
+    first_leased_at: row.first_leased_at ?? req.now,
+    updated_at: req.now,
+  };
 }
 
 /** Expired leases, locked; rows another reaper is handling are skipped, not waited for. */

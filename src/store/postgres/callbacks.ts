@@ -3,6 +3,7 @@ import type { CallbackState } from '../../contracts/result-contract.js';
 import type { CallbackAttemptRow, CallbackDeliveryPatch, CallbackDeliveryRow } from '../types.js';
 import { jsonParam } from './codec.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec } from './write-behind.js';
 
 type DeliveryRaw = CallbackDeliveryRow & Record<string, unknown>;
 
@@ -10,6 +11,15 @@ const COLUMNS = [
   'binding_id', 'tenant_id', 'webhook_id', 'url', 'state', 'attempts', 'round_attempts', 'next_attempt_at', 'lease_owner',
   'lease_expires_at', 'payload', 'last_status', 'last_error', 'delivered_at', 'created_at', 'updated_at',
 ] as const;
+
+export const CALLBACK_DELIVERIES: TableSpec = {
+  name: 'callback_deliveries',
+  columns: {
+    binding_id: 'text', tenant_id: 'text', webhook_id: 'text', url: 'text', state: 'text', attempts: 'int', round_attempts: 'int',
+    next_attempt_at: 'bigint', lease_owner: 'text', lease_expires_at: 'bigint', payload: 'text', last_status: 'int', last_error: 'text',
+    delivered_at: 'bigint', created_at: 'bigint', updated_at: 'bigint',
+  },
+};
 
 const PATCHABLE = new Set<string>([
   'state', 'attempts', 'round_attempts', 'next_attempt_at', 'lease_owner', 'lease_expires_at', 'last_status', 'last_error',

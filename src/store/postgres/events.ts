@@ -5,33 +5,60 @@ import { eventFromRow, jsonParam } from './codec.js';
 import { EVENTS_LOCK } from './locks.js';
 import { rows, type Sql } from './open.js';
 
+/** What the transaction knows of the bindings it holds, and the writes it has queued. */
+export interface EventContext {
+  /** A held binding's event_seq as this transaction has it; undefined for bindings it does not hold. */
+  heldSeq(bindingId: string): number | undefined;
+  /** Records a held binding's new event_seq (queued with the transaction's other writes). */
+  setHeldSeq(bindingId: string, seq: number): void;
+  /** The queued writes as CTEs, their parameters appended to `values`; the queue is emptied. */
+  drain(values: unknown[]): string[];
+}
+
 /**
- * Set-based: one UPDATE numbers every binding's events, one INSERT writes them all.
+ * Numbers and inserts a batch of events: one statement, plus one UPDATE when some binding is not
+ * held by this transaction (its event_seq is bumped and read back under the row lock the UPDATE
+ * takes). A held binding's event_seq cannot change under this transaction, so it is counted here.
  *
  * `GET /v1/events?after=<gseq>` only works if gseq grows in commit order: were transaction A to
  * draw gseq 10, transaction B 11, and B commit first, a reader at cursor 11 would never see 10.
  * A bare identity column cannot promise that, so gseq is drawn under an advisory lock held until
  * commit. The cost is that event-writing commits queue behind each other — one lock hand-off per
  * batch, since callers append a whole batch's events at once, at the end of their transaction.
- * The lock is taken after the per-binding UPDATE, so a transaction that appends its events once,
- * last, waits on nothing but its own INSERT and COMMIT while holding it: the lock cannot close a
- * deadlock cycle. Rolled-back transactions leave gaps in gseq; cursors only need it to grow.
+ * The INSERT takes the lock itself (the `lock` CTE is joined to every row, so it is held before the
+ * first gseq is drawn), after the per-binding UPDATE, and carries the transaction's queued writes
+ * as CTEs: those touch only new rows and rows this transaction already holds, so a transaction that
+ * appends its events once, last, waits on nothing but its own INSERT and COMMIT while holding the
+ * lock: it cannot close a deadlock cycle. Rolled-back transactions leave gaps in gseq; cursors only
+ * need it to grow.
  */
-export async function appendEvents(sql: Sql, drafts: EventDraft[]): Promise<EventRow[]> {
+export async function appendEvents(sql: Sql, drafts: EventDraft[], tx: EventContext): Promise<EventRow[]> {
   if (drafts.length === 0) return [];
   const counts = new Map<string, number>();
   for (const d of drafts) counts.set(d.binding_id, (counts.get(d.binding_id) ?? 0) + 1);
-  const ids = [...counts.keys()].sort();
-  const bumped = await rows<{ binding_id: string; event_seq: number }>(
-    sql,
-    `UPDATE bindings b SET event_seq = b.event_seq + c.n
-       FROM unnest($1::text[], $2::int[]) AS c(binding_id, n)
-      WHERE b.binding_id = c.binding_id
-      RETURNING b.binding_id, b.event_seq`,
-    [ids, ids.map((id) => counts.get(id)!)],
-  );
   // The last seq before this batch, per binding; each draft takes the next one, in draft order.
-  const last = new Map(bumped.map((r) => [r.binding_id, r.event_seq - counts.get(r.binding_id)!]));
+  const last = new Map<string, number>();
+  const others: string[] = [];
+  for (const [id, n] of counts) {
+    const held = tx.heldSeq(id);
+    if (held === undefined) others.push(id);
+    else {
+      last.set(id, held);
+      tx.setHeldSeq(id, held + n);
+    }
+  }
+  if (others.length > 0) {
+    others.sort();
+    const bumped = await rows<{ binding_id: string; event_seq: number }>(
+      sql,
+      `UPDATE bindings b SET event_seq = b.event_seq + c.n
+         FROM unnest($1::text[], $2::int[]) AS c(binding_id, n)
+        WHERE b.binding_id = c.binding_id
+        RETURNING b.binding_id, b.event_seq`,
+      [others, others.map((id) => counts.get(id)!)],
+    );
+    for (const r of bumped) last.set(r.binding_id, r.event_seq - counts.get(r.binding_id)!);
+  }
   const numbered = drafts.map((d) => {
     const prev = last.get(d.binding_id);
     if (prev === undefined) throw new Error(`cannot append an event to binding ${d.binding_id}: no such binding`);
@@ -39,24 +66,29 @@ export async function appendEvents(sql: Sql, drafts: EventDraft[]): Promise<Even
     return { ...d, seq: prev + 1, event_id: newId('evt') };
   });
 
-  await sql.query('SELECT pg_advisory_xact_lock($1, $2)', [...EVENTS_LOCK]);
+  const values: unknown[] = [
+    numbered.map((e) => e.event_id),
+    numbered.map((e) => e.tenant_id),
+    numbered.map((e) => e.binding_id),
+    numbered.map((e) => e.seq),
+    numbered.map((e) => e.type),
+    numbered.map((e) => e.time),
+    numbered.map((e) => jsonParam(e.data)),
+    EVENTS_LOCK[0],
+    EVENTS_LOCK[1],
+  ];
+  const queued = tx.drain(values);
   const inserted = await rows<{ event_id: string; gseq: number }>(
     sql,
-    `INSERT INTO events (event_id, tenant_id, binding_id, seq, type, time, data)
-     SELECT event_id, tenant_id, binding_id, seq, type, time, data
+    `WITH ${[...queued, 'lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8, $9))'].join(', ')}
+     INSERT INTO events (event_id, tenant_id, binding_id, seq, type, time, data)
+     SELECT u.event_id, u.tenant_id, u.binding_id, u.seq, u.type, u.time, u.data
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::json[])
             WITH ORDINALITY AS u(event_id, tenant_id, binding_id, seq, type, time, data, ord)
-      ORDER BY ord
+            CROSS JOIN lock
+      ORDER BY u.ord
      RETURNING event_id, gseq`,
-    [
-      numbered.map((e) => e.event_id),
-      numbered.map((e) => e.tenant_id),
-      numbered.map((e) => e.binding_id),
-      numbered.map((e) => e.seq),
-      numbered.map((e) => e.type),
-      numbered.map((e) => e.time),
-      numbered.map((e) => jsonParam(e.data)),
-    ],
+    values,
   );
   const gseqOf = new Map(inserted.map((r) => [r.event_id, r.gseq]));
   return numbered.map((e) => ({ ...e, gseq: gseqOf.get(e.event_id)! }));

@@ -2,18 +2,16 @@
 import type { ExceptionRow } from '../types.js';
 import { exceptionFromRow } from './codec.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec } from './write-behind.js';
 
-const COLUMNS = [
-  'exception_id', 'tenant_id', 'binding_id', 'work_order_id', 'code', 'message', 'attempts', 'next_action', 'status',
-  'resolved_by', 'created_at', 'resolved_at',
-] as const;
-
-export async function insertException(sql: Sql, row: ExceptionRow): Promise<void> {
-  await sql.query(
-    `INSERT INTO exceptions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
-    COLUMNS.map((c) => row[c]),
-  );
-}
+/** Tickets are only ever inserted with a batch's other writes (write-behind). */
+export const EXCEPTIONS: TableSpec = {
+  name: 'exceptions',
+  columns: {
+    exception_id: 'text', tenant_id: 'text', binding_id: 'text', work_order_id: 'text', code: 'text', message: 'text',
+    attempts: 'int', next_action: 'text', status: 'text', resolved_by: 'text', created_at: 'bigint', resolved_at: 'bigint',
+  },
+};
 
 export async function resolveException(sql: Sql, exceptionId: string, resolvedBy: string, now: number): Promise<void> {
   await sql.query(`UPDATE exceptions SET status = 'resolved', resolved_by = $1, resolved_at = $2 WHERE exception_id = $3`, [

@@ -1,11 +1,12 @@
 /** PostgreSQL: the ledger — leaves, complete subtree nodes, checkpoints, signing keys. */
 import { ledgerLeafBytes } from '../../proof/ledger-leaf.js';
-import { leafHash, MerkleFrontier, type CompletedNode, type NodeCoord } from '../../proof/merkle.js';
+import { leafHash, MerkleFrontier, type NodeCoord } from '../../proof/merkle.js';
 import type { CheckpointRow } from '../store.js';
 import type { LedgerDraft, LedgerRow, SigningKeyRow } from '../types.js';
 import { checkpointFromRow, ledgerFromRow } from './codec.js';
 import { LEDGER_LOCK } from './locks.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec, WriteBehind } from './write-behind.js';
 
 export async function ledgerSize(sql: Sql): Promise<number> {
   const [r] = await rows<{ n: number }>(sql, 'SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ledger_leaves');
@@ -33,51 +34,40 @@ export async function ledgerNodes(sql: Sql, coords: NodeCoord[]): Promise<Buffer
 /**
  * Takes the ledger's transaction lock and answers the committed tree size. Two statements on
  * purpose: in READ COMMITTED a statement's snapshot is taken when it starts, so a size read in the
- * statement that waited for the lock could miss the append that was holding it.
+ * statement that waited for the lock could miss the append that was holding it. They travel in one
+ * round trip: a multi-statement simple query, which takes a fresh snapshot for each statement.
  */
 export async function lockLedger(sql: Sql): Promise<number> {
-  await sql.query('SELECT pg_advisory_xact_lock($1, $2)', [...LEDGER_LOCK]);
-  return ledgerSize(sql);
+  const answer = (await sql.query(
+    `SELECT pg_advisory_xact_lock(${LEDGER_LOCK[0]}, ${LEDGER_LOCK[1]}); SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ledger_leaves`,
+  )) as unknown as { rows: { n: number }[] }[];
+  return answer[answer.length - 1]!.rows[0]!.n;
 }
 
 export async function loadFrontier(sql: Sql, size: number): Promise<MerkleFrontier> {
   return MerkleFrontier.load(size, (coords) => ledgerNodes(sql, coords));
 }
 
-/** Appends leaves at the frontier's size with two statements; the caller holds the ledger lock. */
-export async function appendLedger(sql: Sql, frontier: MerkleFrontier, drafts: LedgerDraft[]): Promise<LedgerRow[]> {
-  if (drafts.length === 0) return [];
-  const nodes: CompletedNode[] = [];
-  const appended = drafts.map((d) => {
+export const LEDGER_LEAVES: TableSpec = {
+  name: 'ledger_leaves',
+  columns: { seq: 'bigint', tenant_id: 'text', kind: 'text', binding_id: 'text', work_order_id: 'text', digest: 'text', at: 'text', leaf_hash: 'bytea' },
+};
+
+export const LEDGER_NODES: TableSpec = { name: 'ledger_nodes', columns: { level: 'int', idx: 'bigint', hash: 'bytea' } };
+
+/**
+ * Appends leaves at the frontier's size; the caller holds the ledger lock. The leaves and the
+ * subtree nodes they complete are queued with the transaction's other writes (one statement).
+ */
+export function appendLedger(pending: WriteBehind, frontier: MerkleFrontier, drafts: LedgerDraft[]): LedgerRow[] {
+  return drafts.map((d) => {
     const seq = frontier.size;
     const hash = leafHash(ledgerLeafBytes({ ...d, seq }));
-    nodes.push(...frontier.append(hash));
-    return { ...d, seq, leaf_hash: hash.toString('hex') };
+    for (const n of frontier.append(hash)) pending.insert(LEDGER_NODES, { level: n.level, idx: n.index, hash: n.hash });
+    const row = { ...d, seq, leaf_hash: hash.toString('hex') };
+    pending.insert(LEDGER_LEAVES, row);
+    return row;
   });
-  await sql.query(
-    `INSERT INTO ledger_leaves (seq, tenant_id, kind, binding_id, work_order_id, digest, at, leaf_hash)
-     SELECT seq, tenant_id, kind, binding_id, work_order_id, digest, at, decode(leaf_hash, 'hex')
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-            AS u(seq, tenant_id, kind, binding_id, work_order_id, digest, at, leaf_hash)`,
-    [
-      appended.map((r) => r.seq),
-      appended.map((r) => r.tenant_id),
-      appended.map((r) => r.kind),
-      appended.map((r) => r.binding_id),
-      appended.map((r) => r.work_order_id),
-      appended.map((r) => r.digest),
-      appended.map((r) => r.at),
-      appended.map((r) => r.leaf_hash),
-    ],
-  );
-  if (nodes.length > 0) {
-    await sql.query(
-      `INSERT INTO ledger_nodes (level, idx, hash)
-       SELECT level, idx, decode(hash, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS u(level, idx, hash)`,
-      [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash.toString('hex'))],
-    );
-  }
-  return appended;
 }
 
 export async function getLedgerEntry(sql: Sql, seq: number): Promise<LedgerRow | undefined> {

@@ -18,21 +18,11 @@ import { endPool, logToStderr, openPool, type ErrorLog, type Sql } from './open.
 import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
 import * as remoteTools from './remote-tools.js';
+import { PgTransaction } from './transaction.js';
 import { asUnavailable, guardedReads } from './unavailable.js';
 import { EVENTS_CHANNEL, WORK_CHANNEL, WorkListener } from './wake.js';
 import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
-
-/** What one transaction learns as it runs. */
-interface TxState {
-  client: pg.PoolClient;
-  /** The tree as this transaction extends it; set once it holds the ledger lock. */
-  frontier: MerkleFrontier | undefined;
-  /** It queued work: send one NOTIFY with the commit. */
-  madeWorkRunnable: boolean;
-  /** It appended events: tell event streams in other processes. */
-  appendedEvents: boolean;
-}
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -85,19 +75,22 @@ export class PostgresStore implements Store {
     // statements would be an unhandled 'error' event and crash the process.
     const onError = (err: Error) => (broken ??= err);
     client.on('error', onError);
-    const state: TxState = { client, frontier: undefined, madeWorkRunnable: false, appendedEvents: false };
+    const t = new PgTransaction(client, (sql) => this.#lockedFrontier(sql));
     let committing = false;
     try {
-      await client.query('BEGIN');
-      const result = await fn(this.#makeTx(state));
+      const result = await fn(t.tx());
+      // What the write-behind still holds goes now: its errors reject the write like any statement's.
+      await t.flush();
       committing = true;
+      // Nothing was sent at all: there is no transaction to commit.
+      if (!t.begun) return result;
       // NOTIFY is delivered at commit, so it rides in the COMMIT's round trip.
-      const notify = [state.madeWorkRunnable && `NOTIFY ${WORK_CHANNEL};`, state.appendedEvents && `NOTIFY ${EVENTS_CHANNEL};`].filter(Boolean).join(' ');
+      const notify = [t.madeWorkRunnable && `NOTIFY ${WORK_CHANNEL};`, t.appendedEvents && `NOTIFY ${EVENTS_CHANNEL};`].filter(Boolean).join(' ');
       await client.query(`${notify} COMMIT`);
-      if (state.frontier) this.#frontier = state.frontier;
+      if (t.frontier) this.#frontier = t.frontier;
       return result;
     } catch (err) {
-      if (!broken) {
+      if (!broken && t.begun) {
         try {
           await client.query('ROLLBACK');
         } catch (rollbackError) {
@@ -138,73 +131,13 @@ export class PostgresStore implements Store {
   }
 
   /** Takes the ledger lock and returns the committed tree, from the cache when it is still current. */
-  async #lockedFrontier(client: pg.PoolClient): Promise<MerkleFrontier> {
-    const size = await ledger.lockLedger(client);
+  async #lockedFrontier(sql: Sql): Promise<MerkleFrontier> {
+    const size = await ledger.lockLedger(sql);
     const cached = this.#frontier;
     // Leaves are never deleted and a rolled-back append never reaches the cache, so a tree of the
     // same size is the same tree.
     if (cached && cached.size === size) return new MerkleFrontier(cached.size, cached.frontierHashes());
-    return ledger.loadFrontier(client, size);
-  }
-
-  #makeTx(s: TxState): StoreTx {
-    const c = s.client;
-    return {
-      ensureTenant: (id, name, now) => admin.ensureTenant(c, id, name, now),
-      findWorkOrderByKey: (tenant, key) => workOrders.findWorkOrderByKey(c, tenant, key),
-      insertWorkOrder: (row) => workOrders.insertWorkOrder(c, row),
-      insertBinding: async (row) => {
-        await bindings.insertBinding(c, row);
-        if (row.state === 'queued') s.madeWorkRunnable = true;
-      },
-      insertCommand: (row) => workOrders.insertCommand(c, row),
-      getCommand: (id) => workOrders.getCommandOf(c, id),
-      lockBinding: (id) => bindings.lockBinding(c, id),
-      updateBinding: async (id, patch) => {
-        await bindings.updateBinding(c, id, patch);
-        if (patch.state === 'queued') s.madeWorkRunnable = true;
-      },
-      appendEvents: (drafts) => {
-        if (drafts.length > 0) s.appendedEvents = true;
-        return events.appendEvents(c, drafts);
-      },
-      appendLedger: async (drafts) => {
-        if (drafts.length === 0) return [];
-        s.frontier ??= await this.#lockedFrontier(c);
-        return ledger.appendLedger(c, s.frontier, drafts);
-      },
-      insertReceipts: (rows) => results.insertReceipts(c, rows),
-      insertResult: (row) => results.insertResult(c, row),
-      insertAttestation: (row) => results.insertAttestation(c, row),
-      insertException: (row) => exceptions.insertException(c, row),
-      resolveException: (id, by, now) => exceptions.resolveException(c, id, by, now),
-      openExceptionFor: (id) => exceptions.openExceptionFor(c, id),
-      claim: (req, mint) => bindings.claim(c, req, mint),
-      expiredLeases: (now, limit) => bindings.expiredLeases(c, now, limit),
-      dueRetries: (now, limit) => bindings.dueRetries(c, now, limit),
-      pastDeadline: (now, limit) => bindings.pastDeadline(c, now, limit),
-      leasedBy: (owner, limit) => bindings.leasedBy(c, owner, limit),
-      insertCheckpoint: (row) => ledger.insertCheckpoint(c, row),
-      upsertSigningKey: (row) => ledger.upsertSigningKey(c, row),
-      insertApiKey: (row) => admin.insertApiKey(c, row),
-      countApiKeys: () => admin.countApiKeys(c),
-      insertTenant: (row) => admin.insertTenant(c, row),
-      revokeApiKey: (id, now) => admin.revokeApiKey(c, id, now),
-      setSwitch: (name, value, now) => admin.setSwitch(c, name, value, now),
-      getSwitch: (name) => admin.getSwitch(c, name),
-      insertCallbackDelivery: (row) => callbacks.insertCallbackDelivery(c, row),
-      claimCallbackDeliveries: (req) => callbacks.claimCallbackDeliveries(c, req),
-      releaseCallbackLeases: (owner) => callbacks.releaseCallbackLeases(c, owner),
-      lockCallbackDelivery: (id) => callbacks.lockCallbackDelivery(c, id),
-      updateCallbackDelivery: (id, patch) => callbacks.updateCallbackDelivery(c, id, patch),
-      insertCallbackAttempts: (rows) => callbacks.insertCallbackAttempts(c, rows),
-      setResultCallback: (id, cb) => callbacks.setResultCallback(c, id, cb),
-      getWebhookSecret: (t) => webhookSecrets.getWebhookSecret(c, t),
-      upsertWebhookSecret: (row) => webhookSecrets.upsertWebhookSecret(c, row),
-      insertAudit: (row) => audit.insertAudit(c, row),
-      upsertRemoteTool: (row) => remoteTools.upsertRemoteTool(c, row),
-      deleteRemoteTool: (name) => remoteTools.deleteRemoteTool(c, name),
-    };
+    return ledger.loadFrontier(sql, size);
   }
 
   // Reads: straight from the pool, so they see every committed transaction of every process.

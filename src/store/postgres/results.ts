@@ -2,6 +2,28 @@
 import type { AttestationRow, ReceiptRow, ResultRow } from '../types.js';
 import { attestationFromRow, jsonParam, receiptFromRow, resultFromRow } from './codec.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec } from './write-behind.js';
+
+export const RESULTS: TableSpec = {
+  name: 'results',
+  columns: { binding_id: 'text', tenant_id: 'text', status: 'text', output_digest: 'text', body: 'json', created_at: 'bigint' },
+};
+
+/** Receipts as rows of their table (see receiptColumns). */
+export const RECEIPTS: TableSpec = {
+  name: 'receipts',
+  columns: { receipt_id: 'text', tenant_id: 'text', binding_id: 'text', kind: 'text', digest: 'text', body: 'json', created_at: 'bigint' },
+};
+
+export const ATTESTATIONS: TableSpec = {
+  name: 'attestations',
+  columns: { binding_id: 'text', tenant_id: 'text', digest: 'text', key_id: 'text', envelope: 'json', created_at: 'bigint' },
+};
+
+/** A receipt as a row: the whole document is its body, its issue time the row's time. */
+export function receiptColumns(r: ReceiptRow): Record<string, unknown> {
+  return { receipt_id: r.receipt_id, tenant_id: r.tenant_id, binding_id: r.binding_id, kind: r.kind, digest: r.digest, body: r, created_at: Date.parse(r.issued_at) };
+}
 
 export async function insertResult(sql: Sql, row: ResultRow): Promise<void> {
   await sql.query(
@@ -15,24 +37,6 @@ export async function getResult(sql: Sql, tenantId: string, bindingId: string): 
   return r && resultFromRow(r);
 }
 
-/** One statement for the whole batch. */
-export async function insertReceipts(sql: Sql, receipts: ReceiptRow[]): Promise<void> {
-  if (receipts.length === 0) return;
-  await sql.query(
-    `INSERT INTO receipts (receipt_id, tenant_id, binding_id, kind, digest, body, created_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::json[], $7::bigint[])`,
-    [
-      receipts.map((r) => r.receipt_id),
-      receipts.map((r) => r.tenant_id),
-      receipts.map((r) => r.binding_id),
-      receipts.map((r) => r.kind),
-      receipts.map((r) => r.digest),
-      receipts.map((r) => jsonParam(r)),
-      receipts.map((r) => Date.parse(r.issued_at)),
-    ],
-  );
-}
-
 export async function listReceipts(sql: Sql, tenantId: string, bindingId: string): Promise<ReceiptRow[]> {
   const found = await rows(sql, 'SELECT body FROM receipts WHERE tenant_id = $1 AND binding_id = $2 ORDER BY receipt_id', [
     tenantId,
@@ -44,13 +48,6 @@ export async function listReceipts(sql: Sql, tenantId: string, bindingId: string
 export async function getReceipt(sql: Sql, tenantId: string, receiptId: string): Promise<ReceiptRow | undefined> {
   const [r] = await rows(sql, 'SELECT body FROM receipts WHERE tenant_id = $1 AND receipt_id = $2', [tenantId, receiptId]);
   return r && receiptFromRow(r);
-}
-
-export async function insertAttestation(sql: Sql, row: AttestationRow): Promise<void> {
-  await sql.query(
-    'INSERT INTO attestations (binding_id, tenant_id, digest, key_id, envelope, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-    [row.binding_id, row.tenant_id, row.digest, row.key_id, jsonParam(row.envelope), row.created_at],
-  );
 }
 
 export async function getAttestation(sql: Sql, tenantId: string, bindingId: string): Promise<AttestationRow | undefined> {

@@ -2,6 +2,18 @@
 import type { CommandRow, WorkOrderRow } from '../types.js';
 import { commandFromRow, jsonParam, workOrderFromRow } from './codec.js';
 import { rows, type Sql } from './open.js';
+import type { TableSpec } from './write-behind.js';
+
+/** Work orders without an idempotency key, as the write-behind sends them (keyed ones go at once: see insertWorkOrder). */
+export const WORK_ORDERS: TableSpec = {
+  name: 'work_orders',
+  columns: { work_order_id: 'text', tenant_id: 'text', idempotency_key: 'text', digest: 'text', body: 'json', created_at: 'bigint' },
+};
+
+export const COMMANDS: TableSpec = {
+  name: 'commands',
+  columns: { command_id: 'text', tenant_id: 'text', binding_id: 'text', digest: 'text', body: 'json' },
+};
 
 export async function insertWorkOrder(sql: Sql, row: WorkOrderRow): Promise<boolean> {
   // ON CONFLICT waits for a concurrent insert of the same key to commit, then does nothing.

@@ -1,6 +1,6 @@
 /** SQLite: the bindings table — insert, lock, patch, claim, and the queue's scans. */
 import type { MintedToken } from '../../queue/task-token.js';
-import type { BindingFilter, BindingPatch, BindingRow, ClaimRequest, QueueCounts } from '../types.js';
+import { PAUSED_TOOLS_SWITCH, type BindingFilter, type BindingPatch, type BindingRow, type ClaimRequest, type QueueCounts } from '../types.js';
 import { bindingFromRow, bindingToParams } from './codec.js';
 import type { Prepare } from './open.js';
 
@@ -21,6 +21,14 @@ export function lockBinding(p: Prepare, bindingId: string): BindingRow | undefin
   // The write connection holds the database's one write lock (BEGIN IMMEDIATE): reading is locking.
   const r = p('SELECT * FROM bindings WHERE binding_id = ?').get(bindingId) as Record<string, unknown> | undefined;
   return r && bindingFromRow(r);
+}
+
+/** The bindings that exist among `ids`, in binding_id order; reading is locking here too. */
+export function lockBindings(p: Prepare, ids: string[]): BindingRow[] {
+  const rows = p('SELECT * FROM bindings WHERE binding_id IN (SELECT value FROM json_each(?)) ORDER BY binding_id').all(
+    JSON.stringify([...new Set(ids)]),
+  ) as Record<string, unknown>[];
+  return rows.map(bindingFromRow);
 }
 
 export function updateBinding(p: Prepare, bindingId: string, patch: BindingPatch): void {
@@ -57,6 +65,19 @@ export function listBindings(p: Prepare, tenantId: string, f: BindingFilter): Bi
   return rows.map(bindingFromRow);
 }
 
+/**
+ * Runnable rows in claim order. INDEXED BY: walk the runnable index in claim order and stop at
+ * LIMIT; left to itself the planner picks bindings_state_tool and sorts every queued row — O(queue
+ * depth) per claim.
+ */
+export const CLAIM_CANDIDATES = `SELECT * FROM bindings INDEXED BY bindings_runnable
+      WHERE state = 'queued' AND run_at <= @now
+        AND tool_name IN (SELECT value FROM json_each(@tools))
+        AND tool_name NOT IN (SELECT j.value FROM switches s, json_each(s.value) j WHERE s.name = '${PAUSED_TOOLS_SWITCH}')
+        AND (@tenant IS NULL OR tenant_id = @tenant)
+      ORDER BY priority DESC, run_at, binding_id
+      LIMIT @limit`;
+
 /** Picks runnable rows (priority first, then oldest) and leases each with a fresh token. */
 export function claim(
   p: Prepare,
@@ -64,14 +85,7 @@ export function claim(
   mint: (bindingId: string, attempt: number) => MintedToken,
 ): { row: BindingRow; token: string }[] {
   if (req.tools.length === 0 || req.limit <= 0) return [];
-  const candidates = p(
-    `SELECT * FROM bindings
-      WHERE state = 'queued' AND run_at <= @now
-        AND tool_name IN (SELECT value FROM json_each(@tools))
-        AND (@tenant IS NULL OR tenant_id = @tenant)
-      ORDER BY priority DESC, run_at, binding_id
-      LIMIT @limit`,
-  ).all({ now: req.now, tools: JSON.stringify(req.tools), tenant: req.tenantId ?? null, limit: req.limit }) as Record<
+  const candidates = p(CLAIM_CANDIDATES).all({ now: req.now, tools: JSON.stringify(req.tools), tenant: req.tenantId ?? null, limit: req.limit }) as Record<
     string,
     unknown
   >[];

@@ -14,8 +14,15 @@ import { openSqlite, statementCache, type Db, type Prepare } from './open.js';
 import * as queueMonitor from './queue-monitor.js';
 import * as results from './results.js';
 import * as remoteTools from './remote-tools.js';
+import { WalSync } from './wal-sync.js';
 import * as webhookSecrets from './webhook-secrets.js';
 import * as workOrders from './work-orders.js';
+
+/** A job's answer and the number of the commit that carried it. */
+interface Committed {
+  value: unknown;
+  commit: number;
+}
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -24,16 +31,25 @@ export class SqliteStore implements Store {
   readonly #w: Prepare;
   readonly #r: Prepare;
   /** Group commit: write() calls gathered while a commit runs, flushed as one transaction. */
-  readonly #group = new Batcher<(tx: StoreTx) => Promise<unknown>, unknown>((jobs) => this.#commit(jobs), Number.POSITIVE_INFINITY);
+  readonly #group = new Batcher<(tx: StoreTx) => Promise<unknown>, Committed>((jobs) => this.#commit(jobs), Number.POSITIVE_INFINITY);
+  readonly #sync: WalSync;
   #closed = false;
-  /** Commits and the write() calls they carried: jobs / commits is the group-commit factor. */
-  readonly stats = { commits: 0, jobs: 0 };
+  /** Commits, the write() calls they carried and the WAL syncs that made them durable. */
+  readonly stats: { commits: number; jobs: number; readonly syncs: number };
   /** Right edge of the Merkle tree, cached between transactions; dropped on rollback. */
   #frontier: MerkleFrontier | undefined;
   readonly #tx: StoreTx;
 
   constructor(readonly path: string) {
     this.#writeDb = openSqlite(path);
+    const sync = (this.#sync = new WalSync(path));
+    this.stats = {
+      commits: 0,
+      jobs: 0,
+      get syncs() {
+        return sync.syncs;
+      },
+    };
     migrateSqlite(this.#writeDb);
     this.#readDb = openSqlite(path);
     this.#w = statementCache(this.#writeDb);
@@ -48,15 +64,19 @@ export class SqliteStore implements Store {
   /**
    * Group commit at the store: every write() that arrives while a commit is running joins the
    * next transaction, each in its own SAVEPOINT (one caller's error rolls back only its own
-   * writes), and one COMMIT — one fsync — carries them all. Callers resolve after the COMMIT.
+   * writes), and one COMMIT carries them all. Callers resolve once their COMMIT is on disk: the
+   * WAL is synced off the event loop (WalSync), one sync for every commit made before it began.
    */
-  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    return this.#group.add(fn) as Promise<T>;
+  async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error('the store is closed');
+    if (this.#sync.failure) throw this.#sync.failure;
+    const { value, commit } = await this.#group.add(fn);
+    await this.#sync.durable(commit);
+    return value as T;
   }
 
   /** One transaction for the group, a SAVEPOINT per job; any error of COMMIT itself fails them all (the Batcher's catch). */
-  async #commit(jobs: ((tx: StoreTx) => Promise<unknown>)[]): Promise<BatchResult<unknown>[]> {
+  async #commit(jobs: ((tx: StoreTx) => Promise<unknown>)[]): Promise<BatchResult<Committed>[]> {
     const outcomes: BatchResult<unknown>[] = [];
     const db = this.#writeDb;
     try {
@@ -82,15 +102,18 @@ export class SqliteStore implements Store {
       this.#frontier = undefined;
       throw error;
     }
+    const commit = this.#sync.committed();
     this.stats.commits++;
     this.stats.jobs += jobs.length;
-    return outcomes;
+    return outcomes.map((o) => (o.ok ? { ok: true, value: { value: o.value, commit } } : o));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    // Let queued writes finish first.
+    // Let queued writes finish, and their commits reach the disk, first.
     await this.#group.whenIdle();
+    await this.#sync.settled().catch(() => undefined);
+    this.#sync.close();
     this.#readDb.close();
     this.#writeDb.close();
   }
@@ -110,6 +133,7 @@ export class SqliteStore implements Store {
       insertCommand: async (row) => workOrders.insertCommand(w, row),
       getCommand: async (id) => workOrders.getCommandOf(w, id),
       lockBinding: async (id) => bindings.lockBinding(w, id),
+      lockBindings: async (ids) => bindings.lockBindings(w, ids),
       updateBinding: async (id, patch) => bindings.updateBinding(w, id, patch),
       appendEvents: async (drafts) => events.appendEvents(w, drafts),
       appendLedger: async (drafts) => {
