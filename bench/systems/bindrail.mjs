@@ -26,6 +26,12 @@ export const ADMIN_KEY = 'br_bench_admin_key_00000000000000000000000';
 const HEADERS = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 
 const BATCH = 1000;
+/**
+ * Tasks in flight per process (`--concurrency`, default 64). A slot is held until the task's
+ * report is durable, so for no-op tasks it bounds the claim/report batch sizes; the peers get
+ * their own tuned settings the same way (BullMQ concurrency 100, graphile-worker localQueue 500).
+ */
+const CONCURRENCY = Number(process.env.BENCH_BINDRAIL_CONCURRENCY ?? 256);
 
 const workOrder = (i) => ({ tool: 'noop', operation: 'run', inputs: { n: i } });
 const order = (i) => JSON.stringify(workOrder(i));
@@ -33,7 +39,7 @@ const order = (i) => JSON.stringify(workOrder(i));
 /** Starts `bindrail serve` and resolves with its URL once it listens. */
 export async function spawnServe({ dataDir, store, execArgv = [], extraArgs = [], timeoutMs = 120_000 }) {
   if (!existsSync(MAIN) || !existsSync(NOOP_TOOL)) throw new Error('dist/ is missing the CLI or the noop tool: run `npm run build` in the repository root first');
-  const args = [...execArgv, MAIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', dataDir, '--store', store, '--tools', NOOP_TOOL, ...extraArgs];
+  const args = [...execArgv, MAIN, 'serve', '--port', '0', '--log-level', 'warn', '--concurrency', String(CONCURRENCY), '--data-dir', dataDir, '--store', store, '--tools', NOOP_TOOL, ...extraArgs];
   // The per-key rate limiter stays on (its cost per request is part of the rail) with a budget no
   // benchmark reaches; an env var, so builds without the setting ignore it.
   const env = { ...process.env, BINDRAIL_ADMIN_KEY: ADMIN_KEY, BINDRAIL_RATE_LIMIT: '1000000000' };
@@ -155,7 +161,7 @@ function makeSystem(store) {
           ...client,
           url: serve.url,
           dbUrl: db?.url,
-          notes: [`bindrail serve --role all, default --concurrency 64, rate limiter on with a budget of 10⁹/min; intake POST /v1/work-orders/batch in batches of ${BATCH}`],
+          notes: [`bindrail serve --role all, --concurrency ${CONCURRENCY}, rate limiter on with a budget of 10⁹/min; intake POST /v1/work-orders/batch in batches of ${BATCH}`],
           pids: () => [serve.pid],
           dbPids: () => (db ? backendPids(db.name) : Promise.resolve([])),
           async teardown() {
