@@ -2,6 +2,7 @@
 import { MerkleFrontier } from '../../proof/merkle.js';
 import { Batcher, type BatchResult } from '../batcher.js';
 import type { Store, StoreTx } from '../store.js';
+import type { BindingRow } from '../types.js';
 import * as admin from './admin.js';
 import * as audit from './audit.js';
 import * as bindings from './bindings.js';
@@ -39,6 +40,11 @@ export class SqliteStore implements Store {
   /** Right edge of the Merkle tree, cached between transactions; dropped on rollback. */
   #frontier: MerkleFrontier | undefined;
   readonly #tx: StoreTx;
+  /**
+   * Rows read by lockBindings in the running job, each handed out once by lockBinding instead of
+   * being read again; a write to the row drops it, and every job starts with none.
+   */
+  readonly #prefetched = new Map<string, BindingRow>();
 
   constructor(readonly path: string) {
     this.#writeDb = openSqlite(path);
@@ -84,6 +90,7 @@ export class SqliteStore implements Store {
       for (const job of jobs) {
         const frontier = this.#frontier && new MerkleFrontier(this.#frontier.size, this.#frontier.frontierHashes());
         this.#w('SAVEPOINT job').run();
+        this.#prefetched.clear();
         try {
           outcomes.push({ ok: true, value: await job(this.#tx) });
           this.#w('RELEASE job').run();
@@ -132,9 +139,21 @@ export class SqliteStore implements Store {
       insertBinding: async (row) => bindings.insertBinding(w, row),
       insertCommand: async (row) => workOrders.insertCommand(w, row),
       getCommand: async (id) => workOrders.getCommandOf(w, id),
-      lockBinding: async (id) => bindings.lockBinding(w, id),
-      lockBindings: async (ids) => bindings.lockBindings(w, ids),
-      updateBinding: async (id, patch) => bindings.updateBinding(w, id, patch),
+      lockBinding: async (id) => {
+        const row = this.#prefetched.get(id);
+        if (!row) return bindings.lockBinding(w, id);
+        this.#prefetched.delete(id);
+        return row;
+      },
+      lockBindings: async (ids) => {
+        const rows = bindings.lockBindings(w, ids);
+        for (const row of rows) this.#prefetched.set(row.binding_id, { ...row });
+        return rows;
+      },
+      updateBinding: async (id, patch) => {
+        this.#prefetched.delete(id);
+        return bindings.updateBinding(w, id, patch);
+      },
       appendEvents: async (drafts) => events.appendEvents(w, drafts),
       appendLedger: async (drafts) => {
         this.#frontier ??= await ledger.loadFrontier(w);
@@ -146,7 +165,11 @@ export class SqliteStore implements Store {
       insertException: async (row) => exceptions.insertException(w, row),
       resolveException: async (id, by, now) => exceptions.resolveException(w, id, by, now),
       openExceptionFor: async (id) => exceptions.openExceptionFor(w, id),
-      claim: async (req, mint) => bindings.claim(w, req, mint),
+      claim: async (req, mint) => {
+        const claimed = bindings.claim(w, req, mint);
+        for (const c of claimed) this.#prefetched.delete(c.row.binding_id);
+        return claimed;
+      },
       expiredLeases: async (now, limit) => bindings.expiredLeases(w, now, limit),
       dueRetries: async (now, limit) => bindings.dueRetries(w, now, limit),
       pastDeadline: async (now, limit) => bindings.pastDeadline(w, now, limit),
