@@ -1,9 +1,13 @@
 /**
- * Result events as Server-Sent Events (WHATWG HTML §9.2). The store is the one source of what is
- * sent: the bus only says "look again", and every look reads the store after the last cursor
- * sent. Subscribing before the first read means no commit can slip between the stored events and
- * the live ones; reading in cursor order and skipping cursors already sent means none repeats.
- * A poll covers events committed by other processes (their bus notifications never reach here).
+ * Result events as Server-Sent Events (WHATWG HTML §9.2). What is sent is what the store holds, in
+ * cursor order: subscribing before the first read means no commit can slip between the stored
+ * events and the live ones; skipping cursors already sent means none repeats.
+ *
+ * Events committed in this process arrive on the bus as the rows the store wrote. Those that carry
+ * a binding stream on exactly — the next per-binding seqs, without a gap — are sent as they are:
+ * a binding's seqs have no gaps, so nothing can be missing between them. Anything else (a gap, a
+ * tenant stream, whose gseq has gaps, events of other processes announced by `stored`, the poll)
+ * makes the stream read the store after the last cursor sent.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RailError } from '../contracts/errors.js';
@@ -93,24 +97,35 @@ export function streamEvents(
     });
   };
 
-  const pump = async (): Promise<void> => {
+  /** Sends `rows` (in cursor order) that were not sent yet. */
+  const send = async (rows: EventRow[]): Promise<void> => {
+    for (const row of rows) {
+      const c = cursorOf(row);
+      if (closed) return;
+      if (c <= last) continue;
+      last = c;
+      await write(`id: ${c}\ndata: ${JSON.stringify(presentEvent(row))}\n\n`);
+    }
+  };
+
+  /** Sends what follows the last cursor: `next` when given (it follows on exactly), else what the store holds. */
+  const pump = async (next?: EventRow[]): Promise<void> => {
     if (pumping) {
       again = true;
       return;
     }
     pumping = true;
     try {
+      if (next) {
+        await send(next);
+        if (!again || closed) return;
+      }
       do {
         again = false;
         for (;;) {
           const rows = await ctx.store.listEvents(scope.tenantId, { bindingId: scope.bindingId, after: last, limit: PAGE });
-          for (const row of rows) {
-            const c = cursorOf(row);
-            if (closed) return;
-            if (c <= last) continue;
-            last = c;
-            await write(`id: ${c}\ndata: ${JSON.stringify(presentEvent(row))}\n\n`);
-          }
+          await send(rows);
+          if (closed) return;
           if (rows.length < PAGE) break;
         }
       } while (again && !closed);
@@ -122,8 +137,12 @@ export function streamEvents(
     }
   };
 
+  /** Whether `fresh` (this binding's, in append order) are exactly the binding stream's next events. */
+  const follows = (fresh: EventRow[]) => scope.bindingId !== undefined && fresh.every((e, i) => e.seq === last + 1 + i);
   const onEvents = (rows: EventRow[]) => {
-    if (rows.some(matches)) void pump();
+    const fresh = rows.filter((e) => matches(e) && cursorOf(e) > last);
+    if (fresh.length === 0) return;
+    void pump(!pumping && follows(fresh) ? fresh : undefined);
   };
   const pumpNow = () => void pump();
   const heartbeat = setInterval(() => void write(': keep-alive\n\n'), timing.heartbeatMs);

@@ -26,8 +26,18 @@ export class InProcessWorker {
   #wake: (() => void) | undefined;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
   #woken = false;
+  /**
+   * A claim may find work: the last one filled every slot it asked for, or work was announced (or
+   * the poll ran) since it began. A claim that came back short found the queue empty for this
+   * worker, so a slot freed by a finished task waits for news of work instead of claiming again:
+   * at rest that spares two empty claim transactions per task.
+   */
+  #mayFindWork = true;
   #loop: Promise<void> | undefined;
-  readonly #onWork = () => this.#signal();
+  readonly #onWork = () => {
+    this.#mayFindWork = true;
+    this.#signal();
+  };
   readonly #onCancel = (bindingId: string) => this.#inflight.get(bindingId)?.abort('cancelled');
 
   constructor(
@@ -39,6 +49,7 @@ export class InProcessWorker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#mayFindWork = true;
     this.ctx.bus.on('work', this.#onWork);
     this.ctx.bus.on('cancel', this.#onCancel);
     this.#loop = this.#run();
@@ -83,11 +94,14 @@ export class InProcessWorker {
   async #run(): Promise<void> {
     while (this.#running) {
       const free = this.opts.concurrency - this.#tasks.size;
-      let claimed = 0;
-      if (free > 0) {
+      let failed = false;
+      if (free > 0 && this.#mayFindWork) {
+        // Cleared before the claim: work announced while it runs sets it again.
+        this.#mayFindWork = false;
+        const limit = Math.min(free, this.ctx.options.maxBatch);
         try {
-          const tasks = await this.attempts.claim({ tools: this.ctx.registry.inProcessToolNames(), limit: free, owner: this.opts.owner });
-          claimed = tasks.length;
+          const tasks = await this.attempts.claim({ tools: this.ctx.registry.inProcessToolNames(), limit, owner: this.opts.owner });
+          if (tasks.length >= limit) this.#mayFindWork = true;
           for (const task of tasks) {
             const op = this.ctx.registry.operation(task.binding.tool_name, task.binding.operation);
             if (!op?.spec) continue; // unregistered since the claim: the lease expires and the reaper fails it
@@ -106,9 +120,11 @@ export class InProcessWorker {
           }
         } catch (err) {
           this.opts.log.warn('claim failed', { error: String(err) });
+          failed = true;
+          this.#mayFindWork = true;
         }
       }
-      if (claimed === 0 || this.#tasks.size >= this.opts.concurrency) await this.#sleep();
+      if (failed || !this.#mayFindWork || this.#tasks.size >= this.opts.concurrency) await this.#sleep();
     }
   }
 
@@ -123,15 +139,19 @@ export class InProcessWorker {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.opts.pollMs);
-      function done() {
+      // Cleared however the sleep ends: a wake-up left behind by a timed-out sleep would swallow
+      // the next signal instead of recording it in #woken.
+      const finish = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
         this.#wake = undefined;
-        done();
+        resolve();
       };
+      // The poll: work that nothing announces (not_before coming due) is found by claiming again.
+      const timer = setTimeout(() => {
+        this.#mayFindWork = true;
+        finish();
+      }, this.opts.pollMs);
+      this.#wake = finish;
     });
   }
 }

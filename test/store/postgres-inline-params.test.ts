@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { inlineParams } from '../../src/store/postgres/inline-params.js';
+import { inlineParams, stringLiteral } from '../../src/store/postgres/inline-params.js';
 import { createTestDatabase, whenPostgres, type TestDatabase } from './pg-database.js';
 
 const NASTY = [
@@ -74,6 +74,10 @@ await whenPostgres(() => {
         [null, 1_700_000_000_000],
       ]);
       await same('SELECT x FROM unnest($1::text[]) WITH ORDINALITY AS u(x, o) ORDER BY o', [NASTY]);
+    });
+
+    test('a string literal is written exactly as node-postgres escapes it', () => {
+      for (const s of [...NASTY, '\\', "\\'\\''", 'x'.repeat(10_000) + "'\\"]) assert.equal(stringLiteral(s), pg.escapeLiteral(s), s);
     });
 
     test('values it cannot write as literals are left to the parameters', () => {

@@ -76,6 +76,33 @@ await whenPostgres(() => {
       }
     });
 
+    test('a store hears its own work from itself, before write() resolves, and passes over its own notices', async () => {
+      const tenant = unique('t');
+      const [row] = await seed(b, tenant, { state: 'leased', run_at: T0 });
+      const progress = { tenant_id: tenant, binding_id: row!.binding_id, type: 'bindrail.tool.progress' as const, time: T0, data: {} };
+      let wakes = 0;
+      let heard = 0;
+      const stopWork = a.onWork(() => wakes++);
+      const stopEvents = a.onEvents(() => heard++);
+      try {
+        await a.listening();
+        await seed(a, unique('t'), { run_at: T0 });
+        assert.equal(wakes, 1, 'woken before write() resolved, not a round trip later');
+        await a.write((tx) => tx.appendEvents([progress]));
+        // Notices reach a listener in commit order, whatever their channel: once b's events notice is
+        // heard, a's own two came before it.
+        await b.write((tx) => tx.appendEvents([progress]));
+        await eventually(() => heard >= 1, "b's events notice heard");
+        assert.equal(wakes, 1, "a's own work notice is not heard a second time");
+        await seed(b, unique('t'), { run_at: T0 });
+        await eventually(() => wakes >= 2, "b's work notice heard");
+        assert.equal(heard, 1, "a's own events notice is not heard: its streams have those events from the bus");
+      } finally {
+        stopWork();
+        stopEvents();
+      }
+    });
+
     test('exactly one NOTIFY per transaction that queues work, none for one that does not', async () => {
       const raw = new pg.Client({ connectionString: db.url });
       await raw.connect();

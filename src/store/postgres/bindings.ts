@@ -1,7 +1,7 @@
 /** PostgreSQL: the bindings table — insert, lock, patch, claim, and the queue's scans. */
-import type { MintedToken } from '../../queue/task-token.js';
 import { PAUSED_TOOLS_SWITCH, type BindingFilter, type BindingPatch, type BindingRow, type ClaimRequest, type CommandRow, type QueueCounts } from '../types.js';
 import { bindingFromRow, bindingToParams, commandFromRow } from './codec.js';
+import { inlineParams } from './inline-params.js';
 import { rows, type Sql } from './open.js';
 import type { TableSpec } from './write-behind.js';
 
@@ -115,18 +115,8 @@ export async function listBindings(sql: Sql, tenantId: string, f: BindingFilter)
   return found.map(bindingFromRow);
 }
 
-/**
- * Picks runnable rows (priority first, then oldest), locked, with their commands. SKIP LOCKED:
- * concurrent claimers in any process pass over each other's rows instead of waiting or
- * double-leasing. The lease itself (`leasePatch`) is a change to rows this transaction now holds,
- * which the caller queues with its other writes: a token needs the binding's next attempt number
- * before it can be minted, and everything else the lease sets is known once the row is read.
- */
-export async function pickRunnable(sql: Sql, req: ClaimRequest): Promise<LockedRow[]> {
-  if (req.tools.length === 0 || req.limit <= 0) return [];
-  const picked = await rows(
-    sql,
-    `SELECT b.*, row_to_json(c) AS command_row
+/** Runnable rows in claim order, locked, each with its command (`command_row`). */
+export const CLAIM_CANDIDATES = `SELECT b.*, row_to_json(c) AS command_row
        FROM bindings b LEFT JOIN commands c ON c.binding_id = b.binding_id
       WHERE b.state = 'queued' AND b.run_at <= $1
         AND b.tool_name = ANY($2::text[])
@@ -134,25 +124,45 @@ export async function pickRunnable(sql: Sql, req: ClaimRequest): Promise<LockedR
         AND ($3::text IS NULL OR b.tenant_id = $3)
       ORDER BY b.priority DESC, b.run_at, b.binding_id
       LIMIT $4
-      FOR UPDATE OF b SKIP LOCKED`,
-    [req.now, req.tools, req.tenantId ?? null, req.limit],
-  );
-  return picked.map(splitCommand);
-}
+      FOR UPDATE OF b SKIP LOCKED`;
 
-/** What leasing `row` to `req.leaseOwner` under a freshly minted token changes. */
-export function leasePatch(row: BindingRow, req: ClaimRequest, minted: MintedToken): BindingPatch {
-  return {
-    state: 'leased',
-    attempt: row.attempt + 1,
-    lease_expires_at: req.now + row.heartbeat_timeout_ms,
-    lease_owner: req.leaseOwner,
-    heartbeat_at: null,
-    token_id: minted.tokenId,
-    token_hash: minted.tokenHash,
-    first_leased_at: row.first_leased_at ?? req.now,
-    updated_at: req.now,
-  };
+/**
+ * The planner setting the claim runs under: walk bindings_runnable in claim order and stop at
+ * LIMIT. Left to the statistics, the planner takes bindings_state_tool (or a bitmap scan) and sorts
+ * every queued row, with its command as JSON, before the LIMIT: the statistics of a queue table are
+ * nearly always stale (they were taken when almost nothing was queued), so it believes a handful of
+ * rows are queued when a burst has queued thousands. Measured with 10,000 queued and stale
+ * statistics: 64 ms per claim, an on-disk sort of 11 MB, O(queue depth); with the setting 1.1 ms
+ * whatever the statistics say. The price: rows of tools this process does not run (or paused ones)
+ * that are ahead in claim order are passed over one by one.
+ */
+export const CLAIM_PLANNER = 'SET LOCAL enable_sort = off';
+const PLANNER_DEFAULT = 'SET LOCAL enable_sort TO DEFAULT';
+
+/**
+ * Picks runnable rows (priority first, then oldest), locked, with their commands. SKIP LOCKED:
+ * concurrent claimers in any process pass over each other's rows instead of waiting or
+ * double-leasing. The lease itself (`leasePatch`) is a change to rows this transaction now holds,
+ * which the caller queues with its other writes: a token needs the binding's next attempt number
+ * before it can be minted, and everything else the lease sets is known once the row is read.
+ *
+ * The setting and the claim travel as one simple query (parameters written as literals), with the
+ * setting put back after it, so it costs no round trip and touches no other statement.
+ */
+export async function pickRunnable(sql: Sql, req: ClaimRequest): Promise<LockedRow[]> {
+  if (req.tools.length === 0 || req.limit <= 0) return [];
+  const values = [req.now, req.tools, req.tenantId ?? null, req.limit];
+  const claim = inlineParams(CLAIM_CANDIDATES, values);
+  let picked: Record<string, unknown>[];
+  if (claim !== undefined) {
+    const answers = (await sql.query(`${CLAIM_PLANNER}; ${claim}; ${PLANNER_DEFAULT}`)) as unknown as { command: string; rows: Record<string, unknown>[] }[];
+    picked = answers.find((a) => a.command === 'SELECT')!.rows;
+  } else {
+    await sql.query(CLAIM_PLANNER);
+    picked = await rows(sql, CLAIM_CANDIDATES, values);
+    await sql.query(PLANNER_DEFAULT);
+  }
+  return picked.map(splitCommand);
 }
 
 /** Expired leases, locked; rows another reaper is handling are skipped, not waited for. */

@@ -4,6 +4,7 @@ import type { EventDraft, EventRow } from '../types.js';
 import { eventFromRow, jsonParam } from './codec.js';
 import { EVENTS_LOCK } from './locks.js';
 import { rows, type Sql } from './open.js';
+import { cteRows } from './write-behind.js';
 
 /** What the transaction knows of the bindings it holds, and the writes it has queued. */
 export interface EventContext {
@@ -12,7 +13,7 @@ export interface EventContext {
   /** Records a held binding's new event_seq (queued with the transaction's other writes). */
   setHeldSeq(bindingId: string, seq: number): void;
   /** The queued writes as CTEs, their parameters appended to `values`; the queue is emptied. */
-  drain(values: unknown[]): string[];
+  drain(values: unknown[], opts?: { returning?: boolean }): string[];
 }
 
 /**
@@ -31,6 +32,13 @@ export interface EventContext {
  * appends its events once, last, waits on nothing but its own INSERT and COMMIT while holding the
  * lock: it cannot close a deadlock cycle. Rolled-back transactions leave gaps in gseq; cursors only
  * need it to grow.
+ *
+ * The queued writes run BEFORE the lock is taken: the lock's CTE reads their row counts
+ * (`written`), and PostgreSQL would otherwise run them after the INSERT, under the lock. They are
+ * most of the statement's work (a claim's UPDATE of its bindings, a finalization's results,
+ * receipts, attestations and leaves), and every event-writing commit of every process waits while
+ * the lock is held. Measured (EXPLAIN ANALYZE, a claim of 256 bindings): the lock was held for
+ * all 13 ms of the statement, now for its last 3 ms — the INSERT itself.
  */
 export async function appendEvents(sql: Sql, drafts: EventDraft[], tx: EventContext): Promise<EventRow[]> {
   if (drafts.length === 0) return [];
@@ -77,10 +85,14 @@ export async function appendEvents(sql: Sql, drafts: EventDraft[], tx: EventCont
     EVENTS_LOCK[0],
     EVENTS_LOCK[1],
   ];
-  const queued = tx.drain(values);
+  const queued = tx.drain(values, { returning: true });
+  const lock =
+    queued.length === 0
+      ? 'lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8, $9))'
+      : `written AS MATERIALIZED (SELECT ${cteRows(queued)} AS n), lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8, $9) FROM written)`;
   const inserted = await rows<{ event_id: string; gseq: number }>(
     sql,
-    `WITH ${[...queued, 'lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8, $9))'].join(', ')}
+    `WITH ${[...queued, lock].join(', ')}
      INSERT INTO events (event_id, tenant_id, binding_id, seq, type, time, data)
      SELECT u.event_id, u.tenant_id, u.binding_id, u.seq, u.type, u.time, u.data
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::json[])
@@ -94,9 +106,17 @@ export async function appendEvents(sql: Sql, drafts: EventDraft[], tx: EventCont
   return numbered.map((e) => ({ ...e, gseq: gseqOf.get(e.event_id)! }));
 }
 
+/**
+ * One binding's events, or all the tenant's, after a cursor. The binding's are read through its own
+ * (binding_id, seq) index alone, the tenant checked on the rows found (a binding's events all belong
+ * to its tenant, so the LIMIT may come first): given the tenant in the same WHERE, the planner ANDs
+ * in a bitmap of the tenant's whole (tenant_id, gseq) index whenever its statistics are stale —
+ * measured after 20,000 tasks: 140,000 index entries and 7.6 ms for every read of an event stream,
+ * against 0.03 ms.
+ */
 export async function listEvents(sql: Sql, tenantId: string, opts: { bindingId?: string; after?: number; limit: number }): Promise<EventRow[]> {
   const found = opts.bindingId
-    ? await rows(sql, 'SELECT * FROM events WHERE tenant_id = $1 AND binding_id = $2 AND seq > $3 ORDER BY seq LIMIT $4', [
+    ? await rows(sql, 'SELECT * FROM (SELECT * FROM events WHERE binding_id = $2 AND seq > $3 ORDER BY seq LIMIT $4) e WHERE e.tenant_id = $1 ORDER BY e.seq', [
         tenantId,
         opts.bindingId,
         opts.after ?? 0,

@@ -3,6 +3,7 @@
  * share one database: claims skip each other's locked rows, ledger and event appends serialise on
  * advisory transaction locks, and NOTIFY wakes idle workers in every process.
  */
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { MerkleFrontier } from '../../proof/merkle.js';
 import type { Store, StoreTx } from '../store.js';
@@ -30,6 +31,8 @@ export class PostgresStore implements Store {
   /** The pool for reads: a lost connection answers `unavailable`. */
   readonly #reads: Sql;
   readonly #listener: WorkListener;
+  /** Names this store in its notices, so its listener can pass over them (wake.ts). */
+  readonly #origin = randomUUID();
   /**
    * The tree as of this process's last committed append. Only a hint: another process may have
    * appended since, so each use is checked against the stored size under the ledger lock.
@@ -39,7 +42,7 @@ export class PostgresStore implements Store {
   private constructor(url: string, log: ErrorLog) {
     this.#pool = openPool(url, log);
     this.#reads = guardedReads(this.#pool);
-    this.#listener = new WorkListener(url, log);
+    this.#listener = new WorkListener(url, log, this.#origin);
   }
 
   /** Opens a pool on `url` and applies pending migrations. */
@@ -85,9 +88,11 @@ export class PostgresStore implements Store {
       // Nothing was sent at all: there is no transaction to commit.
       if (!t.begun) return result;
       // NOTIFY is delivered at commit, so it rides in the COMMIT's round trip.
-      const notify = [t.madeWorkRunnable && `NOTIFY ${WORK_CHANNEL};`, t.appendedEvents && `NOTIFY ${EVENTS_CHANNEL};`].filter(Boolean).join(' ');
+      const notify = [t.madeWorkRunnable && WORK_CHANNEL, t.appendedEvents && EVENTS_CHANNEL].filter(Boolean).map((c) => `NOTIFY ${c}, '${this.#origin}';`).join(' ');
       await client.query(`${notify} COMMIT`);
       if (t.frontier) this.#frontier = t.frontier;
+      // This process's workers wake now, not when the NOTIFY comes back (the listener skips it).
+      if (t.madeWorkRunnable) this.#listener.announce(WORK_CHANNEL);
       return result;
     } catch (err) {
       if (!broken && t.begun) {
@@ -105,12 +110,18 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Calls `cb` whenever any process commits runnable work. Returns the unsubscribe. */
+  /**
+   * Calls `cb` whenever any process commits runnable work: this one's own commits right after their
+   * COMMIT, other processes' by NOTIFY. Returns the unsubscribe.
+   */
   onWork(cb: () => void): () => void {
     return this.#listener.add(cb);
   }
 
-  /** Calls `cb` whenever any process commits events. Returns the unsubscribe. */
+  /**
+   * Calls `cb` whenever another process (another store) commits events; this one's own reach its
+   * callers on the in-process bus. Returns the unsubscribe.
+   */
   onEvents(cb: () => void): () => void {
     return this.#listener.add(cb, EVENTS_CHANNEL);
   }

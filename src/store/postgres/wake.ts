@@ -1,12 +1,18 @@
 /**
  * LISTEN/NOTIFY wake-ups: a transaction that makes work runnable sends one NOTIFY on commit, and
- * every process listening wakes its workers at once instead of polling the table hot.
+ * every process listening wakes its workers at once instead of polling the table hot. A notice's
+ * payload names the store that sent it; that store hears its own commits at once, from its own
+ * write() (`announce`), not a round trip later through the listener's connection.
  */
 import pg from 'pg';
 import { clientConfig, type ErrorLog } from './open.js';
 
 export const WORK_CHANNEL = 'bindrail_work';
-/** Events were committed: event streams in other processes read the store again. */
+/**
+ * Events were committed: event streams in other processes read the store again. The store that
+ * committed them does not announce them to itself: its own streams have them from the in-process
+ * bus already, and a notice would make every one of them read the store again.
+ */
 export const EVENTS_CHANNEL = 'bindrail_events';
 
 type Channel = typeof WORK_CHANNEL | typeof EVENTS_CHANNEL;
@@ -32,6 +38,8 @@ export class WorkListener {
   constructor(
     private readonly url: string,
     private readonly log: ErrorLog,
+    /** The payload of this store's own notices, which its listener passes over. */
+    private readonly origin?: string,
   ) {}
 
   /** Calls `cb` after every committed NOTIFY on `channel` (the work channel by default); returns the unsubscribe. */
@@ -44,6 +52,21 @@ export class WorkListener {
       this.#callbacks.delete(entry);
       if (this.#callbacks.size === 0) this.#disconnect();
     };
+  }
+
+  /**
+   * Calls the callbacks of `channel` for a commit of this store's own. Called by write() after its
+   * COMMIT: a callback's error is logged, never thrown into a write that has committed.
+   */
+  announce(channel: Channel): void {
+    for (const { channel: c, cb } of this.#callbacks) {
+      if (c !== channel) continue;
+      try {
+        cb();
+      } catch (err) {
+        this.log(`a ${channel} callback failed`, err);
+      }
+    }
   }
 
   /** Resolves once LISTEN is active (notifications committed after this are delivered). */
@@ -67,6 +90,7 @@ export class WorkListener {
     const client = new pg.Client(clientConfig(this.url));
     this.#client = client;
     client.on('notification', (n) => {
+      if (this.origin !== undefined && n.payload === this.origin) return;
       if (n.channel === WORK_CHANNEL || n.channel === EVENTS_CHANNEL) this.#fire(n.channel);
     });
     client.on('error', (err) => this.#lost(client, err));

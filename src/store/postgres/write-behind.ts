@@ -88,11 +88,21 @@ export class WriteBehind {
     return (this.#inserts.get(spec) ?? []).some(test);
   }
 
+  /** How many rows wait: inserts plus changed rows. */
+  get size(): number {
+    let n = 0;
+    for (const rows of this.#inserts.values()) n += rows.length;
+    for (const byKey of this.#changes.values()) n += byKey.size;
+    return n;
+  }
+
   /**
    * Everything queued as data-modifying CTEs (`w0 AS (…)`, …), their parameters appended to
-   * `values`; the queue is empty afterwards. An empty list when nothing waits.
+   * `values`; the queue is empty afterwards. An empty list when nothing waits. With `returning`,
+   * each returns one row per row written, so that a statement can wait for all of them to finish
+   * (`cteRows`) before it does something else.
    */
-  drain(values: unknown[]): string[] {
+  drain(values: unknown[], opts: { returning?: boolean } = {}): string[] {
     const ctes: string[] = [];
     for (const [spec, rows] of this.#inserts) {
       const columns = Object.keys(spec.columns);
@@ -119,7 +129,7 @@ export class WriteBehind {
     this.#inserts.clear();
     this.#insertedByKey.clear();
     this.#changes.clear();
-    return ctes.map((sql, i) => `w${i} AS (${sql})`);
+    return ctes.map((sql, i) => `w${i} AS (${sql}${opts.returning ? ' RETURNING 1' : ''})`);
   }
 
   /** Everything queued as one statement, or undefined when nothing waits. */
@@ -129,4 +139,13 @@ export class WriteBehind {
     const ctes = this.drain(values);
     return { text: `WITH ${ctes.join(', ')} SELECT 1`, values };
   }
+}
+
+/**
+ * The count of rows the drained CTEs wrote, as an expression: reading it makes PostgreSQL run every
+ * one of them to completion first (an unreferenced data-modifying CTE runs only after the rest of
+ * the statement). `ctes` are drain()'s answer, drained with `returning`.
+ */
+export function cteRows(ctes: string[]): string {
+  return ctes.length === 0 ? '0' : ctes.map((c) => `(SELECT count(*) FROM ${c.slice(0, c.indexOf(' '))})`).join(' + ');
 }

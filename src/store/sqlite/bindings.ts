@@ -1,6 +1,7 @@
 /** SQLite: the bindings table — insert, lock, patch, claim, and the queue's scans. */
 import type { MintedToken } from '../../queue/task-token.js';
 import { PAUSED_TOOLS_SWITCH, type BindingFilter, type BindingPatch, type BindingRow, type ClaimRequest, type QueueCounts } from '../types.js';
+import { leasePatch } from '../lease.js';
 import { bindingFromRow, bindingToParams } from './codec.js';
 import type { Prepare } from './open.js';
 
@@ -89,41 +90,19 @@ export function claim(
     string,
     unknown
   >[];
+  // The patch is applied only to a row still queued: the read above and this write are one transaction.
   const lease = p(
-    `UPDATE bindings SET state = 'leased', attempt = @attempt, lease_expires_at = @lease_expires_at,
-        lease_owner = @owner, heartbeat_at = NULL, token_id = @token_id, token_hash = @token_hash,
-        first_leased_at = COALESCE(first_leased_at, @now), updated_at = @now
+    `UPDATE bindings SET state = @state, attempt = @attempt, lease_expires_at = @lease_expires_at,
+        lease_owner = @lease_owner, heartbeat_at = @heartbeat_at, token_id = @token_id, token_hash = @token_hash,
+        first_leased_at = @first_leased_at, updated_at = @updated_at
       WHERE binding_id = @binding_id AND state = 'queued'`,
   );
   return candidates.map((raw) => {
     const row = bindingFromRow(raw);
-    const attempt = row.attempt + 1;
-    const minted = mint(row.binding_id, attempt);
-    const leaseExpiresAt = req.now + row.heartbeat_timeout_ms;
-    lease.run({
-      attempt,
-      lease_expires_at: leaseExpiresAt,
-      owner: req.leaseOwner,
-      token_id: minted.tokenId,
-      token_hash: minted.tokenHash,
-      now: req.now,
-      binding_id: row.binding_id,
-    });
-    return {
-      token: minted.token,
-      row: {
-        ...row,
-        state: 'leased' as const,
-        attempt,
-        lease_expires_at: leaseExpiresAt,
-        lease_owner: req.leaseOwner,
-        heartbeat_at: null,
-        token_id: minted.tokenId,
-        token_hash: minted.tokenHash,
-        first_leased_at: row.first_leased_at ?? req.now,
-        updated_at: req.now,
-      },
-    };
+    const minted = mint(row.binding_id, row.attempt + 1);
+    const patch = leasePatch(row, req, minted);
+    lease.run({ ...patch, binding_id: row.binding_id });
+    return { token: minted.token, row: { ...row, ...patch } };
   });
 }
 
