@@ -34,7 +34,7 @@ interface TokenItem<T> {
   token: ParsedToken;
   tenantId?: string;
   payload: T;
-  /** Answer with the binding as committed (one more read); in-process workers do not need it. */
+  /** Answer with the binding as this item left it (one more read in the transaction); in-process workers do not need it. */
   wantRow?: boolean;
 }
 
@@ -154,7 +154,6 @@ export class Attempts {
   async #flushReports(items: TokenItem<Report>[]): Promise<BatchResult<BindingRow>[]> {
     const now = this.ctx.now();
     const results: BatchResult<BindingRow>[] = [];
-    const touched: string[] = [];
     const events = await this.ctx.store.write(async (tx) => {
       const drafts: EventDraft[] = [];
       // The whole batch's rows and commands in one statement; #lockCurrent and finalize find them.
@@ -170,24 +169,18 @@ export class Attempts {
           } else {
             drafts.push(...(await failAttempt(this.ctx, tx, b, r, now, r.runMs)));
           }
-          touched.push(b.binding_id);
-          results.push({ ok: true, value: b });
+          // The state this report left (read in its own transaction: a reaper pass right after the
+          // commit, moving retry_wait on to queued, must not change what the reporter is told).
+          const after = item.wantRow ? await tx.lockBinding(b.binding_id) : undefined;
+          results.push({ ok: true, value: after ?? b });
         } catch (error) {
-          touched.push('');
           results.push({ ok: false, error });
         }
       }
       return tx.appendEvents(drafts);
     });
     this.#publish(events);
-    // Answer with the binding as committed, to those who asked for it.
-    return Promise.all(
-      results.map(async (r, i): Promise<BatchResult<BindingRow>> => {
-        if (!r.ok || !items[i]!.wantRow) return r;
-        const fresh = await this.ctx.store.getBinding(r.value.tenant_id, touched[i]!);
-        return { ok: true, value: fresh ?? r.value };
-      }),
-    );
+    return results;
   }
 
   /** One pass of the reaper: expired leases fail their attempt; due retries go back to the queue. */
