@@ -4,7 +4,7 @@
  *  - SQLite commits/s: WAL, synchronous=FULL (bindrail's settings), a file on the same disk as
  *    the benchmark's data dirs; one row per transaction, and 100 rows per transaction;
  *  - PostgreSQL commits/s: one connection, one-row INSERT in autocommit, synchronous_commit as
- *    the server has it;
+ *    the server has it; and rows/s, 1,000 rows per INSERT … SELECT FROM unnest (one per txn);
  *  - Ed25519 signatures/s: node:crypto sign over a 256-byte message (a DSSE PAE is about that).
  * Usage: node floors.mjs [seconds per floor = 3]
  */
@@ -67,7 +67,13 @@ async function postgresFloor(seconds) {
     await client.query('CREATE TABLE t (id bigserial PRIMARY KEY, v text NOT NULL)');
     const payload = randomBytes(64).toString('hex');
     const insert = { name: 'floor_insert', text: 'INSERT INTO t (v) VALUES ($1)', values: [payload] };
-    return { postgresCommitsSingle: await rate(seconds, 1, () => client.query(insert)) };
+    const single = await rate(seconds, 1, () => client.query(insert));
+    // Rows as bindrail's write-behind sends them: one INSERT … SELECT FROM unnest of 1,000 rows,
+    // one transaction per statement.
+    const values = [Array.from({ length: 1000 }, () => payload)];
+    const batch = { name: 'floor_batch', text: 'INSERT INTO t (v) SELECT * FROM unnest($1::text[])', values };
+    const rowsBatched = await rate(seconds, 1000, () => client.query(batch));
+    return { postgresCommitsSingle: single, postgresRowsBatched1000: rowsBatched };
   } finally {
     await client.end();
     await db.drop();
@@ -95,6 +101,7 @@ export const FLOOR_LABELS = {
   sqliteCommitsBatched100: 'SQLite commits/s, 100 rows per txn',
   sqliteRowsBatched100: 'SQLite rows/s, 100 rows per txn',
   postgresCommitsSingle: 'PostgreSQL commits/s, 1-row INSERT autocommit, 1 connection',
+  postgresRowsBatched1000: 'PostgreSQL rows/s, INSERT … unnest of 1,000 rows per txn, 1 connection',
   ed25519SignsPerSec: 'Ed25519 signatures/s (node:crypto, 256-byte message)',
 };
 

@@ -3,8 +3,8 @@
  * SQLite (the same system as the benchmark), then every table of the data dir is counted — rows
  * per task, index entries per task (a row of a table with k indexes is k + 1 B-tree inserts), and
  * bytes per task on disk. With the floors of this machine it gives a ceiling no implementation of
- * this much work per task can pass on one SQLite writer: rows are written by one thread, and every
- * attestation is one Ed25519 signature.
+ * this much work per task can pass on one SQLite writer (rows are written by one thread, and every
+ * attestation is one Ed25519 signature), and the rate one PostgreSQL connection's inserts allow.
  * Usage: node work-per-task.mjs [--n 5000]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -47,6 +47,10 @@ try {
   console.log(`\nrows per task: ${rows.toFixed(1)}; B-tree inserts per task (rows × (indexes + 1)): ${entries.toFixed(1)}; bytes on disk per task: ${Math.round(bytes / tasks).toLocaleString('en-US')}`);
   console.log(`floors now: ${Math.round(floors.sqliteRowsBatched100).toLocaleString('en-US')} rows/s into a table with no index (100 per transaction), ${Math.round(floors.ed25519SignsPerSec).toLocaleString('en-US')} Ed25519 signatures/s`);
   console.log(`ceiling for this much work on one thread, counting nothing but B-tree inserts at the floor rate and one signature per task: ${Math.round(both).toLocaleString('en-US')} tasks/s (inserts alone ${Math.round(rowCeiling).toLocaleString('en-US')}/s)`);
+  // The PostgreSQL store keeps the same record (the same tables and, within one or two, indexes).
+  console.log(
+    `PostgreSQL, the same record: ${Math.round(floors.postgresRowsBatched1000).toLocaleString('en-US')} rows/s into a table with one index (1,000 per INSERT … unnest, 1 connection; each row a heap insert and an index insert) → at most ${Math.round((2 * floors.postgresRowsBatched1000) / entries).toLocaleString('en-US')} tasks/s per connection from its inserts alone`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
