@@ -5,13 +5,10 @@ import type { RailContext } from '../rail/context.js';
 import type { StoreReader } from '../store/store.js';
 import { PAUSED_TOOLS_SWITCH } from '../store/types.js';
 
-/** The switch every claim reads in its own statement: a JSON array of tool names. */
-export const PAUSED_TOOLS = PAUSED_TOOLS_SWITCH;
-
 const parse = (v: string | undefined): string[] => (v ? (JSON.parse(v) as string[]) : []);
 
 export async function pausedTools(store: StoreReader): Promise<string[]> {
-  return parse(await store.getSwitch(PAUSED_TOOLS));
+  return parse(await store.getSwitch(PAUSED_TOOLS_SWITCH));
 }
 
 /** Pauses or resumes `tool`; answers the paused tools after the change. */
@@ -19,11 +16,11 @@ export async function setToolPaused(ctx: RailContext, tool: string, paused: bool
   if (!ctx.registry.get(tool)) throw new RailError('not_found', `no tool ${tool}`);
   const now = ctx.now();
   const after = await ctx.store.write(async (tx) => {
-    const set = new Set(parse(await tx.getSwitch(PAUSED_TOOLS)));
+    const set = new Set(parse(await tx.getSwitch(PAUSED_TOOLS_SWITCH)));
     if (paused) set.add(tool);
     else set.delete(tool);
     const list = [...set].sort();
-    await tx.setSwitch(PAUSED_TOOLS, JSON.stringify(list), now);
+    await tx.setSwitch(PAUSED_TOOLS_SWITCH, JSON.stringify(list), now);
     await audit(tx, actor, paused ? 'queue.tool.pause' : 'queue.tool.resume', tool, now);
     return list;
   });

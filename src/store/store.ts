@@ -2,6 +2,7 @@
  * The Store: the only way the rail touches durable state. Two implementations (SQLite,
  * PostgreSQL) pass one conformance suite. Reads are tenant-scoped here, not only in routes.
  */
+import type { SignedCheckpoint } from '../proof/checkpoint.js';
 import type { MintedToken } from '../queue/task-token.js';
 import type {
   AttestationRow,
@@ -53,14 +54,8 @@ export interface TenantRow {
   created_at: number;
 }
 
-export interface CheckpointRow {
-  tree_size: number;
-  root_hash: string;
-  timestamp: string;
-  key_id: string;
-  signature: string;
-  note: string;
-}
+/** A signed checkpoint as stored: the proof layer's own shape. */
+export type CheckpointRow = SignedCheckpoint;
 
 /** Reads. Those that take a tenantId never return another tenant's rows. */
 export interface StoreReader {
